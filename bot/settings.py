@@ -1,0 +1,93 @@
+"""Typed settings from the environment and `.env`."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.domain.summary import Policy, Veto
+
+DEFAULT_DATABASE_URL = "sqlite:///debrief.db"
+SLACK_API_URL = "https://slack.com/api/"
+
+
+class SettingsError(Exception):
+    """A missing or malformed setting; the message is one line naming it."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    slack_bot_token: str = ""
+    slack_signing_secret: str = ""
+    slack_app_token: str = ""
+    slack_api_url: str = SLACK_API_URL
+    database_url: str = DEFAULT_DATABASE_URL
+    debrief_channel: str = ""
+    debrief_recruiters: Annotated[tuple[str, ...], NoDecode] = ()
+    debrief_tick_seconds: float = Field(default=30.0, gt=0, le=3600)
+    debrief_remind_after_minutes: int = Field(default=120, ge=1)
+    debrief_deadline_minutes: int = Field(default=1440, ge=1)
+    debrief_next_stage_minutes: int = Field(default=60, ge=5, le=480)
+    debrief_veto: Annotated[tuple[Veto, ...], NoDecode] = (Veto.STRONG_NO, Veto.DEAL_BREAKER)
+    port: int = Field(default=3000, ge=1, le=65535)
+    host: str = "0.0.0.0"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @field_validator("debrief_recruiters", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("debrief_veto", mode="before")
+    @classmethod
+    def _split_veto(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p.strip().lower() for p in value.split(",") if p.strip()]
+            if parts == ["both"]:
+                return (Veto.STRONG_NO, Veto.DEAL_BREAKER)
+            if parts == ["none"]:
+                return ()
+            return tuple(parts)
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _trailing_slash(cls, value: str) -> str:
+        return value if value.endswith("/") else value + "/"
+
+    @property
+    def socket_mode(self) -> bool:
+        return bool(self.slack_app_token)
+
+    @property
+    def policy(self) -> Policy:
+        return Policy(vetoes=frozenset(self.debrief_veto), next_stage_minutes=self.debrief_next_stage_minutes)
+
+    def missing_for_run(self) -> list[str]:
+        """The settings `run` needs that are not set, in the order a newcomer should set them."""
+        missing = []
+        if not self.slack_bot_token:
+            missing.append("SLACK_BOT_TOKEN")
+        if not self.socket_mode and not self.slack_signing_secret:
+            missing.append("SLACK_SIGNING_SECRET")
+        return missing
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings; raise SettingsError with one line naming the bad variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = str(first["loc"][0]).upper() if first["loc"] else "settings"
+        raise SettingsError(f"{name}: {first['msg']} (got {first.get('input')!r})") from None

@@ -1,0 +1,107 @@
+"""Every table. Datetimes are stored as UTC (timezone-aware columns; SQLite hands them back naive)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def _utc_column(*, nullable: bool = True, index: bool = False) -> Any:
+    return Field(default=None, sa_type=DateTime(timezone=True), nullable=nullable, index=index)
+
+
+class InterviewRow(SQLModel, table=True):
+    __tablename__ = "interview"
+    __table_args__ = (
+        Index("ix_interview_status_ends_at", "status", "ends_at"),
+        Index("ix_interview_status_deadline_at", "status", "deadline_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    candidate: str = Field(sa_type=Text)
+    role: str = Field(sa_type=Text)
+    stage: str = Field(max_length=32)
+    hiring_manager_id: str = Field(max_length=32, index=True)
+    recruiter_id: str = Field(max_length=32, index=True)
+    starts_at: datetime = Field(sa_type=DateTime(timezone=True))
+    length_minutes: int
+    ends_at: datetime = Field(sa_type=DateTime(timezone=True))
+    deadline_at: datetime = Field(sa_type=DateTime(timezone=True))
+    channel_id: str = Field(max_length=32)
+    notes: str = Field(default="", sa_type=Text)
+    status: str = Field(default="scheduled", max_length=16)
+    prompted_at: datetime | None = _utc_column()
+    summarised_at: datetime | None = _utc_column()
+    summary_final: bool = False
+    summary_revision: int = 0
+    follow_up_at: datetime | None = _utc_column()
+    decision: str | None = Field(default=None, max_length=16)
+    decided_by: str | None = Field(default=None, max_length=32)
+    decided_at: datetime | None = _utc_column()
+    created_at: datetime = Field(sa_type=DateTime(timezone=True))
+    updated_at: datetime = Field(sa_type=DateTime(timezone=True))
+
+
+class PanelistRow(SQLModel, table=True):
+    """One interviewer on one panel; reminder state lives here so each is sent once."""
+
+    __tablename__ = "panelist"
+    __table_args__ = (UniqueConstraint("interview_id", "user_id", name="uq_panelist_interview_user"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    interview_id: int = Field(foreign_key="interview.id", index=True, ondelete="CASCADE")
+    user_id: str = Field(max_length=32, index=True)
+    position: int
+    reminded_at: datetime | None = _utc_column()
+
+
+class DebriefRow(SQLModel, table=True):
+    """One debrief per interviewer per interview: the unique constraint makes a second impossible."""
+
+    __tablename__ = "debrief"
+    __table_args__ = (UniqueConstraint("interview_id", "interviewer_id", name="uq_debrief_interview_user"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    interview_id: int = Field(foreign_key="interview.id", index=True, ondelete="CASCADE")
+    interviewer_id: str = Field(max_length=32, index=True)
+    excitement: int
+    excitement_evidence: str = Field(sa_type=Text)
+    fit: int
+    fit_evidence: str = Field(sa_type=Text)
+    ability: int
+    ability_evidence: str = Field(sa_type=Text)
+    recommendation: int
+    explore: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    people_to_meet: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    questions: str = Field(default="", sa_type=Text)
+    deal_breaker: str = Field(default="", sa_type=Text)
+    private_note: str = Field(default="", sa_type=Text)
+    submitted_at: datetime = Field(sa_type=DateTime(timezone=True))
+    updated_at: datetime = Field(sa_type=DateTime(timezone=True))
+    after_summary: bool = False
+
+
+class OutboxRow(SQLModel, table=True):
+    """A Slack call we owe someone. `key` is unique, so the same message can't be owed twice."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=200, unique=True)
+    interview_id: int | None = Field(default=None, foreign_key="interview.id", index=True, ondelete="CASCADE")
+    kind: str = Field(max_length=32)
+    method: str = Field(max_length=64)
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    status: str = Field(default="pending", max_length=16)
+    attempts: int = 0
+    next_attempt_at: datetime = Field(sa_type=DateTime(timezone=True))
+    claimed_until: datetime | None = _utc_column()
+    created_at: datetime = Field(sa_type=DateTime(timezone=True))
+    sent_at: datetime | None = _utc_column()
+    result_channel: str | None = Field(default=None, max_length=32)
+    result_ts: str | None = Field(default=None, max_length=32)
+    last_error: str | None = Field(default=None, sa_type=Text)

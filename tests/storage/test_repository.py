@@ -1,0 +1,144 @@
+"""The repository against real databases: constraints, claims and the outbox behave as promised."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import inspect
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, SQLModel
+
+from bot.domain.models import InterviewStatus, Recommendation
+from storage.database import make_engine, upgrade
+from storage.repository import Outgoing, Repository
+from storage.tables import DebriefRow
+from tests.builders import T0, answers, draft
+
+DAY = timedelta(days=1)
+
+
+@pytest.fixture
+def repo(database_url: str) -> Repository:
+    engine = make_engine(database_url)
+    upgrade(engine)
+    return Repository(engine)
+
+
+def _post(key: str, interview_id: int) -> Outgoing:
+    return Outgoing(
+        key=key,
+        kind="prompt",
+        method="chat.postMessage",
+        payload={"channel": "C1", "text": key},
+        interview_id=interview_id,
+    )
+
+
+def test_an_interview_comes_back_as_it_went_in_with_utc_times(repo: Repository) -> None:
+    created = repo.create_interview(draft=draft(), recruiter_id="UREC", deadline=DAY, now=T0)
+    loaded = repo.get_interview(interview_id=created.id)
+    assert loaded == created
+    assert loaded.starts_at == T0 and loaded.starts_at.tzinfo is not None
+    assert loaded.interviewer_ids == ("UANA", "UBO")
+    assert loaded.status is InterviewStatus.SCHEDULED
+
+
+def test_submitting_twice_replaces_the_debrief(repo: Repository) -> None:
+    interview = repo.create_interview(draft=draft(), recruiter_id="UREC", deadline=DAY, now=T0)
+    first = repo.save_debrief(
+        interview_id=interview.id, interviewer_id="UANA", answers=answers(), now=T0, late=False
+    )
+    second = repo.save_debrief(
+        interview_id=interview.id,
+        interviewer_id="UANA",
+        answers=answers(recommendation=Recommendation.STRONG_NO, deal_breaker="Rude to the receptionist."),
+        now=T0 + timedelta(minutes=5),
+        late=False,
+    )
+    assert (first, second) == (False, True)
+    debriefs = repo.list_debriefs(interview_id=interview.id)
+    assert len(debriefs) == 1
+    assert debriefs[0].answers.recommendation is Recommendation.STRONG_NO
+    assert debriefs[0].answers.deal_breaker == "Rude to the receptionist."
+
+
+def test_the_database_itself_refuses_a_second_debrief_row(repo: Repository) -> None:
+    interview = repo.create_interview(draft=draft(), recruiter_id="UREC", deadline=DAY, now=T0)
+    repo.save_debrief(interview_id=interview.id, interviewer_id="UANA", answers=answers(), now=T0, late=False)
+    with Session(repo.engine) as session, pytest.raises(IntegrityError):
+        session.add(
+            DebriefRow(
+                interview_id=interview.id,
+                interviewer_id="UANA",
+                excitement=1,
+                excitement_evidence="x",
+                fit=1,
+                fit_evidence="x",
+                ability=1,
+                ability_evidence="x",
+                recommendation=-1,
+                submitted_at=T0,
+                updated_at=T0,
+            )
+        )
+        session.commit()
+
+
+def test_a_prompt_can_be_claimed_only_once(repo: Repository) -> None:
+    interview = repo.create_interview(draft=draft(), recruiter_id="UREC", deadline=DAY, now=T0)
+    later = T0 + timedelta(hours=1)
+    assert [i.id for i in repo.due_prompts(now=later)] == [interview.id]
+    assert repo.claim_prompt(interview_id=interview.id, now=later, outgoing=[_post("prompt:1", interview.id)])
+    assert not repo.claim_prompt(
+        interview_id=interview.id, now=later, outgoing=[_post("prompt:1", interview.id)]
+    )
+    assert repo.due_prompts(now=later) == []
+    assert repo.outbox_counts().pending == 1
+
+
+def test_an_owed_message_cannot_be_owed_twice(repo: Repository) -> None:
+    interview = repo.create_interview(draft=draft(), recruiter_id="UREC", deadline=DAY, now=T0)
+    assert repo.enqueue(outgoing=[_post("receipt:1", interview.id)], now=T0)
+    assert not repo.enqueue(outgoing=[_post("x:2", interview.id), _post("receipt:1", interview.id)], now=T0)
+    assert repo.outbox_counts().pending == 1  # the batch with a repeat wrote nothing
+
+
+def test_reminders_skip_who_submitted_and_summaries_wait_for_the_whole_panel(repo: Repository) -> None:
+    interview = repo.create_interview(draft=draft(), recruiter_id="UREC", deadline=DAY, now=T0)
+    end = interview.ends_at
+    repo.claim_prompt(interview_id=interview.id, now=end, outgoing=[])
+    repo.save_debrief(
+        interview_id=interview.id, interviewer_id="UANA", answers=answers(), now=end, late=False
+    )
+    due = repo.due_reminders(now=end + timedelta(hours=3), remind_after=timedelta(hours=2))
+    assert [(i.id, user) for i, user in due] == [(interview.id, "UBO")]
+    assert repo.due_summaries(now=end + timedelta(hours=3)) == []
+    repo.save_debrief(interview_id=interview.id, interviewer_id="UBO", answers=answers(), now=end, late=False)
+    assert [i.id for i in repo.due_summaries(now=end + timedelta(hours=3))] == [interview.id]
+
+
+def test_the_outbox_leases_each_call_to_one_sender(repo: Repository) -> None:
+    interview = repo.create_interview(draft=draft(), recruiter_id="UREC", deadline=DAY, now=T0)
+    repo.enqueue(outgoing=[_post("a", interview.id), _post("b", interview.id)], now=T0)
+    first = repo.claim_outbox(now=T0, lease=timedelta(minutes=1))
+    assert [item.key for item in first] == ["a", "b"]
+    assert repo.claim_outbox(now=T0, lease=timedelta(minutes=1)) == []  # leased
+    repo.outbox_sent(outbox_id=first[0].id, now=T0, channel="C1", ts="1.0")
+    again = repo.claim_outbox(now=T0 + timedelta(minutes=2), lease=timedelta(minutes=1))
+    assert [item.key for item in again] == ["b"]  # the lease ran out (a crashed sender): b is retried
+    assert repo.sent_message(key="a").ts == "1.0"
+
+
+def test_migrations_build_exactly_the_models(database_url: str) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    engine = make_engine(database_url)
+    upgrade(engine)
+    with engine.connect() as connection:
+        diff = compare_metadata(
+            MigrationContext.configure(connection, opts={"compare_type": True}), SQLModel.metadata
+        )
+    assert diff == []
+    assert {"interview", "panelist", "debrief", "outbox"} <= set(inspect(engine).get_table_names())
