@@ -56,6 +56,19 @@ class Policy:
     calibration_gap: float = 0.75
     disagreement_levels: int = 2
 
+    def __post_init__(self) -> None:
+        # Settings build a Policy at startup: a nonsensical value fails there, not mid-summary.
+        if not 0 <= self.quorum <= 1:
+            raise ValueError("quorum is a share of the panel, between 0 and 1")
+        if self.next_stage_minutes < 1:
+            raise ValueError("the next stage needs at least 1 minute")
+        if self.calibration_min_debriefs < 1:
+            raise ValueError("calibration needs at least 1 earlier debrief")
+        if self.calibration_gap <= 0:
+            raise ValueError("the calibration gap must be positive")
+        if self.disagreement_levels < 1:
+            raise ValueError("a disagreement spans at least 1 level")
+
 
 @dataclass(frozen=True)
 class Reason:
@@ -172,7 +185,41 @@ def summarise(
     policy: Policy = Policy(),
     history: Sequence[PastPanel] = (),
 ) -> Summary:
-    """Aggregate a panel's debriefs into a verdict and agenda; `final` means nobody else is awaited."""
-    from bot.domain.verdict import build_summary
+    """Aggregate a panel's debriefs into a verdict and agenda; `final` means nobody else is awaited.
 
-    return build_summary(interview, debriefs, final=final, policy=policy, history=history)
+    Only each panel member's latest debrief for this interview counts; the rest are ignored.
+    """
+    # Imported here because those modules build the dataclasses defined above.
+    from bot.domain.agenda import build_agenda
+    from bot.domain.calibration import calibrate
+    from bot.domain.verdict import (
+        area_stats,
+        deal_breakers,
+        decide,
+        mean_recommendation,
+        panel_debriefs,
+        recommendation_tally,
+        skills_vs_spark,
+    )
+
+    kept = panel_debriefs(interview, debriefs)
+    submitted = {d.interviewer_id for d in kept}
+    panel = tuple(dict.fromkeys(interview.interviewer_ids))
+    areas = area_stats(kept, policy)
+    flags = skills_vs_spark(kept)
+    return Summary(
+        interview=interview,
+        verdict=decide(interview, kept, final=final, policy=policy),
+        areas=areas,
+        tally=recommendation_tally(kept),
+        mean_recommendation=mean_recommendation(kept),
+        deal_breakers=deal_breakers(kept),
+        flags=flags,
+        agenda=build_agenda(panel, kept, areas=areas, flags=flags, total_minutes=policy.next_stage_minutes),
+        submitted=tuple(d.interviewer_id for d in kept),
+        missing=tuple(uid for uid in panel if uid not in submitted),
+        calibration=calibrate(panel, history, interview_id=interview.id, policy=policy),
+        follow_up_received=interview.follow_up_at is not None,
+        final=final,
+        debriefs=kept,
+    )
