@@ -168,7 +168,7 @@ class Repository:
             statement = statement.on_conflict_do_update(
                 index_elements=["interview_id", "interviewer_id"], set_=values
             )
-            session.exec(statement)  # type: ignore[call-overload]
+            session.exec(statement)
             session.commit()
             return existed
 
@@ -188,8 +188,8 @@ class Repository:
                 .join(
                     PanelistRow,
                     and_(
-                        PanelistRow.interview_id == DebriefRow.interview_id,
-                        PanelistRow.user_id == DebriefRow.interviewer_id,
+                        col(PanelistRow.interview_id) == col(DebriefRow.interview_id),
+                        col(PanelistRow.user_id) == col(DebriefRow.interviewer_id),
                     ),
                 )
                 .where(DebriefRow.interview_id == interview_id)
@@ -277,7 +277,7 @@ class Repository:
             interviews = {
                 i.id: i for i in self._interviews(session, list({r.id: r for r, _ in pairs}.values()))
             }
-            return [(interviews[row.id], user_id) for row, user_id in pairs]
+            return [(interviews[row.id or 0], user_id) for row, user_id in pairs]
 
     def claim_reminder(
         self, *, interview_id: int, user_id: str, now: datetime, outgoing: Sequence[Outgoing]
@@ -397,7 +397,7 @@ class Repository:
         for outbox_id in candidates:
             with self._session() as session:
                 result = session.exec(
-                    update(OutboxRow)  # type: ignore[call-overload]
+                    update(OutboxRow)
                     .where(
                         col(OutboxRow.id) == outbox_id,
                         col(OutboxRow.status) == "pending",
@@ -427,7 +427,7 @@ class Repository:
     def outbox_sent(self, *, outbox_id: int, now: datetime, channel: str | None, ts: str | None) -> None:
         with self._session() as session:
             session.exec(
-                update(OutboxRow)  # type: ignore[call-overload]
+                update(OutboxRow)
                 .where(col(OutboxRow.id) == outbox_id)
                 .values(status="sent", sent_at=now, claimed_until=None, result_channel=channel, result_ts=ts)
             )
@@ -436,7 +436,7 @@ class Repository:
     def outbox_retry(self, *, outbox_id: int, at: datetime, error: str) -> None:
         with self._session() as session:
             session.exec(
-                update(OutboxRow)  # type: ignore[call-overload]
+                update(OutboxRow)
                 .where(col(OutboxRow.id) == outbox_id)
                 .values(next_attempt_at=at, claimed_until=None, last_error=error[:2000])
             )
@@ -445,7 +445,7 @@ class Repository:
     def outbox_failed(self, *, outbox_id: int, error: str) -> None:
         with self._session() as session:
             session.exec(
-                update(OutboxRow)  # type: ignore[call-overload]
+                update(OutboxRow)
                 .where(col(OutboxRow.id) == outbox_id)
                 .values(status="failed", claimed_until=None, last_error=error[:2000])
             )
@@ -480,7 +480,7 @@ class Repository:
     def next_summary_revision(self, *, interview_id: int, now: datetime) -> int:
         with self._session() as session:
             session.exec(
-                update(InterviewRow)  # type: ignore[call-overload]
+                update(InterviewRow)
                 .where(col(InterviewRow.id) == interview_id)
                 .values(summary_revision=InterviewRow.summary_revision + 1, updated_at=now)
             )

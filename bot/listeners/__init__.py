@@ -1,0 +1,16 @@
+"""Thin Bolt handlers: ack, parse, call a flow, render. `register(app, deps)` wires them all."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.listeners import commands, debrief, schedule
+from bot.listeners.deps import Deps
+
+__all__ = ["Deps", "register"]
+
+
+def register(app: App, deps: Deps) -> None:
+    commands.register(app, deps)
+    schedule.register(app, deps)
+    debrief.register(app, deps)

@@ -1,0 +1,119 @@
+"""`debrief-bot` (= `python -m bot`): run the bot, run only its scheduler, or upgrade the database."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+from types import FrameType
+
+from bot.settings import Settings, SettingsError, load_settings
+
+EXIT_CONFIG = 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="debrief-bot", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser(
+        "run", help="serve Slack (Socket Mode if SLACK_APP_TOKEN is set, else HTTP on PORT)"
+    )
+    run.add_argument(
+        "--no-scheduler", action="store_true", help="web only: leave prompts and summaries to others"
+    )
+    commands.add_parser("scheduler", help="only the scheduler: prompts, reminders, summaries, deliveries")
+    db = commands.add_parser("db", help="database maintenance")
+    db.add_argument("action", choices=["upgrade"], help="apply every pending migration")
+    return parser
+
+
+def _fail(message: str) -> int:
+    print(f"debrief-bot: {message}", file=sys.stderr)
+    return EXIT_CONFIG
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        return _fail(str(exc))
+    logging.basicConfig(
+        level=settings.log_level,
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+    )
+    if args.command == "db":
+        from storage.database import make_engine, upgrade
+
+        upgrade(make_engine(settings.database_url))
+        print("database is up to date")
+        return 0
+    missing = settings.missing_for_run()
+    if missing:
+        return _fail(
+            f"set {' and '.join(missing)} (in the environment or .env; see .env.example) "
+            "— Socket Mode also needs SLACK_APP_TOKEN, HTTP mode needs SLACK_SIGNING_SECRET"
+        )
+    if args.command == "scheduler":
+        return _run_scheduler_only(settings)
+    return _run(settings, with_scheduler=not args.no_scheduler)
+
+
+def _run(settings: Settings, *, with_scheduler: bool) -> int:
+    from bot.app import build
+    from bot.scheduler import build_scheduler
+
+    bot = build(settings)
+    scheduler = build_scheduler(bot.flows, bot.clock, tick_seconds=settings.debrief_tick_seconds)
+    if with_scheduler:
+        scheduler.start()
+    try:
+        if settings.socket_mode:
+            from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+            logging.getLogger(__name__).info("connecting to Slack in Socket Mode")
+            SocketModeHandler(bot.app, settings.slack_app_token).start()
+        else:
+            from waitress import serve
+
+            from bot.http import SlackWsgi
+
+            logging.getLogger(__name__).info(
+                "serving HTTP on %s:%s/slack/events", settings.host, settings.port
+            )
+            serve(
+                SlackWsgi(bot.app, settings.slack_signing_secret),
+                host=settings.host,
+                port=settings.port,
+                threads=8,
+                ident="debrief-bot",
+            )
+    finally:
+        if scheduler.running:
+            scheduler.shutdown(wait=False)
+    return 0
+
+
+def _run_scheduler_only(settings: Settings) -> int:
+    from bot.app import build
+    from bot.scheduler import build_scheduler
+
+    bot = build(settings)
+    scheduler = build_scheduler(bot.flows, bot.clock, tick_seconds=settings.debrief_tick_seconds)
+    stop = threading.Event()
+
+    def _stop(_signum: int, _frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    scheduler.start()
+    stop.wait()
+    scheduler.shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

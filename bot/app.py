@@ -1,0 +1,134 @@
+"""Builds the Bolt app and everything it needs from settings; no globals."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from slack_bolt import App, BoltResponse
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+
+from bot.access import Access
+from bot.domain.validation import DomainError
+from bot.flows import Flows, Timing
+from bot.ids import Block, Callback
+from bot.listeners import Deps, register
+from bot.outbox import Courier
+from bot.settings import Settings
+from bot.views.messages import notice
+from storage.database import make_engine, upgrade
+from storage.repository import Repository
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+_ERROR_BLOCK = {Callback.DEBRIEF: Block.RECOMMENDATION, Callback.SCHEDULE: Block.CANDIDATE}
+SORRY = "Something went wrong on our side and nothing was saved. Please try again in a minute."
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def make_client(settings: Settings) -> WebClient:
+    """A Web API client that waits out 429s (Retry-After) and retries 5xx and dropped connections."""
+    return WebClient(
+        token=settings.slack_bot_token,
+        base_url=settings.slack_api_url,
+        timeout=10,
+        retry_handlers=[
+            RateLimitErrorRetryHandler(max_retry_count=2),
+            ServerErrorRetryHandler(max_retry_count=2),
+            ConnectionErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class Bot:
+    """Everything one bot process runs: the Bolt app and the use cases the scheduler ticks."""
+
+    app: App
+    flows: Flows
+    repository: Repository
+    client: WebClient
+    clock: Clock
+
+
+def build(
+    settings: Settings, *, clock: Clock = utc_now, client: WebClient | None = None, migrate: bool = True
+) -> Bot:
+    """Wire settings -> database, Slack client, flows, Bolt app (listeners registered)."""
+    engine = make_engine(settings.database_url)
+    if migrate:
+        upgrade(engine)
+    repository = Repository(engine)
+    client = client or make_client(settings)
+    flows = Flows(
+        repository=repository,
+        courier=Courier(client),
+        timing=Timing(
+            remind_after=timedelta(minutes=settings.debrief_remind_after_minutes),
+            deadline=timedelta(minutes=settings.debrief_deadline_minutes),
+        ),
+        policy=settings.policy,
+    )
+    access = Access(client, settings.debrief_recruiters)
+    app = build_app(
+        settings,
+        client=client,
+        deps=Deps(flows=flows, access=access, clock=clock, default_channel=settings.debrief_channel or None),
+    )
+    return Bot(app=app, flows=flows, repository=repository, client=client, clock=clock)
+
+
+def build_app(settings: Settings, *, client: WebClient, deps: Deps) -> App:
+    app = App(
+        client=client,
+        signing_secret=settings.slack_signing_secret or "socket-mode",
+        # Listeners run in the request thread and ack at once; slow work goes to lazy listeners.
+        process_before_response=True,
+        # bot.http verifies signatures before Bolt sees the body (see there for why).
+        request_verification_enabled=False,
+        logger=logging.getLogger("bot.bolt"),
+    )
+    register(app, deps)
+    app.error(_error_handler)
+    return app
+
+
+def _error_handler(error: Exception, body: dict[str, Any], client: WebClient) -> BoltResponse:
+    """Turn any error in a listener into a message for the person who acted; Slack still gets a 200."""
+    known = isinstance(error, DomainError)
+    if not known:
+        log.exception("listener failed", exc_info=error)
+    text = str(error) if known else SORRY
+    message = notice(text)
+    if body.get("command"):  # a slash command's response body is shown to the user
+        return BoltResponse(
+            status=200, body=json.dumps({"response_type": "ephemeral", **message.as_kwargs()})
+        )
+    user = (body.get("user") or {}).get("id") or body.get("user_id")
+    if body.get("type") == "view_submission":  # an inline error keeps everything they typed
+        block = _ERROR_BLOCK.get((body.get("view") or {}).get("callback_id", ""), Block.RECOMMENDATION)
+        return BoltResponse(
+            status=200,
+            body=json.dumps({"response_action": "errors", "errors": {block: text}}),
+            headers={"content-type": "application/json"},
+        )
+    if user:
+        try:
+            client.chat_postMessage(channel=user, **message.as_kwargs())
+        except SlackApiError:
+            log.warning("could not tell %s about an error", user)
+    return BoltResponse(status=200, body="")

@@ -1,0 +1,64 @@
+""" "Write debrief" / "Edit my debrief" buttons and the debrief modal's submission."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot.domain.validation import DomainError, InvalidInput
+from bot.ids import Action, Block, Callback
+from bot.listeners.deps import Deps, tell
+from bot.views.debrief import debrief_modal, read_debrief, read_debrief_meta
+from bot.views.messages import notice
+
+STALE = "This button is out of date. Use the latest message from the bot."
+
+
+def _interview_id(value: str | None) -> int | None:
+    try:
+        return int(value or "")
+    except ValueError:
+        return None
+
+
+def register(app: App, deps: Deps) -> None:
+    def ack_click(ack: Ack) -> None:
+        ack()
+
+    def open_modal(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+        user = body["user"]["id"]
+        channel = (body.get("channel") or {}).get("id")
+        interview_id = _interview_id(action.get("value"))
+        try:
+            if interview_id is None:
+                raise DomainError(STALE)
+            interview, existing = deps.flows.open_debrief(interview_id=interview_id, user_id=user)
+        except DomainError as exc:
+            tell(client, user_id=user, channel_id=channel, message=notice(str(exc)))
+            return
+        client.views_open(trigger_id=body["trigger_id"], view=debrief_modal(interview, existing=existing))
+
+    for action_id in (Action.WRITE_DEBRIEF, Action.EDIT_DEBRIEF):
+        app.action(action_id)(ack=ack_click, lazy=[open_modal])
+
+    def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        try:
+            interview_id = read_debrief_meta(view.get("private_metadata", ""))
+            answers = read_debrief(view["state"]["values"])
+            deps.flows.submit_debrief(
+                interview_id=interview_id, user_id=body["user"]["id"], answers=answers, now=deps.clock()
+            )
+        except InvalidInput as exc:
+            ack(response_action="errors", errors=exc.errors or {Block.RECOMMENDATION: STALE})
+            return
+        except DomainError as exc:  # not on the panel, closed, unknown interview: nothing was stored
+            ack(response_action="errors", errors={Block.RECOMMENDATION: str(exc)})
+            return
+        ack()
+
+    def deliver() -> None:
+        deps.flows.deliver(now=deps.clock())  # the receipt (and a summary, if this was the last one)
+
+    app.view(Callback.DEBRIEF)(ack=submit, lazy=[deliver])

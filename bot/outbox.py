@@ -1,0 +1,152 @@
+"""Delivers owed Slack calls from the outbox: at most one sender per call, retries with back-off.
+
+Slack has no idempotency key, so a call is leased before it is sent and marked sent right after;
+only a crash between the two can repeat it, and the lease keeps every other process off it.
+"""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from storage.repository import OutboxItem, Repository
+
+log = logging.getLogger(__name__)
+
+# Errors that no retry can fix: the call is marked failed at once, loudly.
+PERMANENT = frozenset(
+    {
+        "channel_not_found",
+        "is_archived",
+        "invalid_blocks",
+        "invalid_arguments",
+        "msg_too_long",
+        "no_text",
+        "user_not_found",
+        "cannot_dm_bot",
+        "user_disabled",
+        "account_inactive",
+        "invalid_auth",
+        "not_authed",
+        "token_revoked",
+        "missing_scope",
+        "restricted_action",
+        "cant_update_message",
+        "edit_window_closed",
+        "message_not_found",
+    }
+)
+
+
+class Deferred(Exception):
+    """The call depends on another that has not been sent yet (e.g. an update of the summary)."""
+
+
+class Courier:
+    """Sends outbox items through a WebClient (whose retry handlers absorb short 429/5xx bursts)."""
+
+    def __init__(
+        self,
+        client: WebClient,
+        *,
+        lease: timedelta = timedelta(seconds=60),
+        give_up_after: timedelta = timedelta(hours=24),
+        max_backoff: timedelta = timedelta(minutes=10),
+        workers: int = 8,
+    ) -> None:
+        self.client = client
+        self.lease = lease
+        self.give_up_after = give_up_after
+        self.max_backoff = max_backoff
+        self.workers = workers
+
+    def deliver(self, repository: Repository, *, now: datetime) -> int:
+        """Send everything due; calls to one channel go in order, different channels in parallel."""
+        delivered = 0
+        while True:
+            items = repository.claim_outbox(now=now, lease=self.lease, limit=200)
+            if not items:
+                return delivered
+            by_channel: dict[str, list[OutboxItem]] = {}
+            for item in items:
+                by_channel.setdefault(str(item.payload.get("channel", item.key)), []).append(item)
+            lanes = list(by_channel.values())
+            if len(lanes) == 1 or self.workers == 1:
+                results = [self._send_lane(repository, lane, now) for lane in lanes]
+            else:
+                with ThreadPoolExecutor(max_workers=min(self.workers, len(lanes))) as pool:
+                    results = list(pool.map(lambda lane: self._send_lane(repository, lane, now), lanes))
+            sent = sum(results)
+            delivered += sent
+            if sent == 0:
+                return delivered
+
+    def _send_lane(self, repository: Repository, lane: list[OutboxItem], now: datetime) -> int:
+        return sum(self._send(repository, item, now) for item in lane)
+
+    def _send(self, repository: Repository, item: OutboxItem, now: datetime) -> bool:
+        try:
+            payload = self._resolve(repository, item)
+            response = self.client.api_call(item.method, json=payload)
+        except Deferred as exc:
+            repository.outbox_retry(outbox_id=item.id, at=now + timedelta(seconds=5), error=str(exc))
+            return False
+        except SlackApiError as exc:
+            error = str(exc.response.get("error", "unknown_error"))
+            if error == "not_in_channel" and self._join(str(item.payload.get("channel", ""))):
+                return self._send(repository, item, now)
+            self._failed_attempt(repository, item, now, error, permanent=error in PERMANENT)
+            return False
+        except Exception as exc:  # connection reset, timeout: Slack may come back
+            self._failed_attempt(repository, item, now, f"{type(exc).__name__}: {exc}", permanent=False)
+            return False
+        message = response.get("message") or {}
+        repository.outbox_sent(
+            outbox_id=item.id,
+            now=now,
+            channel=response.get("channel") or payload.get("channel"),
+            ts=response.get("ts") or message.get("ts"),
+        )
+        return True
+
+    def _resolve(self, repository: Repository, item: OutboxItem) -> dict[str, Any]:
+        """Fill in where an update or thread reply goes, from the message it refers to."""
+        payload = dict(item.payload)
+        for field, ts_name in (("of", "ts"), ("thread_of", "thread_ts")):
+            key = payload.pop(field, None)
+            if key is None:
+                continue
+            sent = repository.sent_message(key=key)
+            if sent is None:
+                raise Deferred(f"waiting for {key} to be sent")
+            payload["channel"] = sent.channel
+            payload[ts_name] = sent.ts
+        return payload
+
+    def _join(self, channel: str) -> bool:
+        if not channel.startswith("C"):
+            return False
+        try:
+            self.client.conversations_join(channel=channel)
+        except SlackApiError as exc:
+            log.warning("could not join %s: %s", channel, exc.response.get("error"))
+            return False
+        return True
+
+    def _failed_attempt(
+        self, repository: Repository, item: OutboxItem, now: datetime, error: str, *, permanent: bool
+    ) -> None:
+        if permanent or now - item.created_at >= self.give_up_after:
+            log.error(
+                "giving up on %s (%s) after %d attempts: %s", item.key, item.method, item.attempts, error
+            )
+            repository.outbox_failed(outbox_id=item.id, error=error)
+            return
+        backoff = min(self.max_backoff, timedelta(seconds=2 ** min(item.attempts, 12)))
+        log.warning("will retry %s in %ss: %s", item.key, int(backoff.total_seconds()), error)
+        repository.outbox_retry(outbox_id=item.id, at=now + backoff, error=error)
