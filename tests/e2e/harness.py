@@ -1,0 +1,91 @@
+"""Runs the real bot — waitress, Bolt, scheduler, database — against the fake Slack, in-process."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from waitress import create_server
+
+from bot.app import Bot, build
+from bot.http import SlackWsgi
+from bot.scheduler import build_scheduler
+from bot.settings import Settings
+from tests.fakeslack import FakeSlack, SlackRequester
+
+SIGNING_SECRET = "e2e-signing-secret"
+RECRUITER, ANA, BO, HIRING_MANAGER, OUTSIDER = "UREC", "UANA", "UBO", "UHM", "UOUT"
+CHANNEL = "CHIRING"
+
+
+def workspace() -> FakeSlack:
+    fake = FakeSlack()
+    for user, name in (
+        (RECRUITER, "rita"),
+        (ANA, "ana"),
+        (BO, "bo"),
+        (HIRING_MANAGER, "hana"),
+        (OUTSIDER, "otto"),
+    ):
+        fake.add_user(user, name)
+    fake.add_channel(CHANNEL, "hiring")
+    return fake
+
+
+def settings_for(fake: FakeSlack, database_url: str, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "slack_bot_token": "xoxb-e2e",
+        "slack_signing_secret": SIGNING_SECRET,
+        "slack_app_token": "",
+        "slack_api_url": fake.api_url,
+        "database_url": database_url,
+        "debrief_channel": "",
+        "debrief_recruiters": (),
+        "debrief_tick_seconds": 0.05,
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+@dataclass
+class RunningBot:
+    """One bot process's worth of moving parts; `stop()` is a clean shutdown (a restart's first half)."""
+
+    bot: Bot
+    url: str
+    slack: SlackRequester
+    scheduler: BackgroundScheduler | None
+    _server: Any
+    _thread: threading.Thread
+
+    def stop(self) -> None:
+        if self.scheduler is not None and self.scheduler.running:
+            self.scheduler.shutdown(wait=True)
+        self._server.close()
+        self._thread.join(timeout=5)
+
+
+def start_bot(
+    settings: Settings, fake: FakeSlack, clock: Callable[[], datetime], *, with_scheduler: bool = True
+) -> RunningBot:
+    bot = build(settings, clock=clock)
+    server = create_server(
+        SlackWsgi(bot.app, settings.slack_signing_secret),
+        host="127.0.0.1",
+        port=0,
+        threads=4,
+        clear_untrusted_proxy_headers=True,
+    )
+    thread = threading.Thread(target=server.run, name="waitress", daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.effective_port}"
+    scheduler = None
+    if with_scheduler:
+        scheduler = build_scheduler(bot.flows, clock, tick_seconds=settings.debrief_tick_seconds)
+        scheduler.start()
+    slack = SlackRequester(url, settings.slack_signing_secret, fake=fake)
+    return RunningBot(bot=bot, url=url, slack=slack, scheduler=scheduler, _server=server, _thread=thread)
