@@ -77,6 +77,13 @@ class Flows:
             raise NotFound(f"There is no interview #{interview_id}.")
         return interview
 
+    def home(self, *, user_id: str, now: datetime) -> tuple[list[Interview], list[Interview]]:
+        """What the Home tab shows this person: (debriefs they owe, their upcoming interviews)."""
+        return (
+            self.repository.waiting_for(user_id=user_id),
+            self.repository.upcoming_for(user_id=user_id, now=now),
+        )
+
     # -- debriefs -----------------------------------------------------------------------------
 
     def open_debrief(self, *, interview_id: int, user_id: str) -> tuple[Interview, DebriefAnswers | None]:

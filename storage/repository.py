@@ -145,6 +145,44 @@ class Repository:
                 panels[interview_id].append(user_id)
         return [_to_interview(row, tuple(panels.get(row.id or 0, ()))) for row in rows]
 
+    def waiting_for(self, *, user_id: str, limit: int = 50) -> list[Interview]:
+        """Interviews whose debrief this interviewer still owes (newest first)."""
+        with self._session() as session:
+            submitted = select(DebriefRow.id).where(
+                DebriefRow.interview_id == InterviewRow.id, DebriefRow.interviewer_id == user_id
+            )
+            rows = session.exec(
+                select(InterviewRow)
+                .join(PanelistRow, col(PanelistRow.interview_id) == InterviewRow.id)
+                .where(
+                    PanelistRow.user_id == user_id,
+                    col(InterviewRow.status).in_(
+                        [InterviewStatus.COLLECTING.value, InterviewStatus.SUMMARISED.value]
+                    ),
+                    col(InterviewRow.decision).is_(None),
+                    ~submitted.exists(),
+                )
+                .order_by(col(InterviewRow.ends_at).desc())
+                .limit(limit)
+            ).all()
+            return self._interviews(session, rows)
+
+    def upcoming_for(self, *, user_id: str, now: datetime, limit: int = 50) -> list[Interview]:
+        """Scheduled interviews this person is on the panel of, soonest first."""
+        with self._session() as session:
+            rows = session.exec(
+                select(InterviewRow)
+                .join(PanelistRow, col(PanelistRow.interview_id) == InterviewRow.id)
+                .where(
+                    PanelistRow.user_id == user_id,
+                    InterviewRow.status == InterviewStatus.SCHEDULED.value,
+                    col(InterviewRow.ends_at) > now,
+                )
+                .order_by(col(InterviewRow.starts_at))
+                .limit(limit)
+            ).all()
+            return self._interviews(session, rows)
+
     # -- debriefs -----------------------------------------------------------------------------
 
     def save_debrief(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.listeners import commands, debrief, schedule
+from bot.listeners import commands, debrief, home, schedule
 from bot.listeners.deps import Deps
 
 __all__ = ["Deps", "register"]
@@ -14,3 +14,4 @@ def register(app: App, deps: Deps) -> None:
     commands.register(app, deps)
     schedule.register(app, deps)
     debrief.register(app, deps)
+    home.register(app, deps)

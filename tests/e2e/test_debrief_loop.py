@@ -239,3 +239,16 @@ def test_health_check(running: RunningBot) -> None:
 
     with urllib.request.urlopen(running.url + "/healthz", timeout=5) as response:
         assert response.status == 200
+
+
+def test_home_tab_lists_what_is_waiting(running: RunningBot, fake: FakeSlack, clock: FakeClock) -> None:
+    schedule(running, fake, clock, starts_at=clock.now - timedelta(hours=1))  # over: prompted now
+    schedule(running, fake, clock, candidate="Edsger Dijkstra", starts_at=clock.now + timedelta(days=2))
+    running.slack.event({"type": "app_home_opened", "user": ANA, "tab": "home"})
+    fake.wait_for("views.publish", ok=True)
+    home = text_of(fake.home_view(ANA))
+    assert "Grace Hopper" in home and "Write debrief" in home  # waiting for her debrief
+    assert "Edsger Dijkstra" in home  # upcoming
+    running.slack.event({"type": "app_home_opened", "user": ANA, "tab": "home"}, retry_num=1, retry_reason="timeout")
+    fake.wait_for("views.publish", count=2, ok=True)  # a retried delivery just publishes the same tab again
+    assert fake.errors == []
