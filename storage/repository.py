@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, and_, func, or_, update
+from sqlalchemy import Engine, and_, delete, func, or_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -94,7 +94,13 @@ class Repository:
     # -- interviews ---------------------------------------------------------------------------
 
     def create_interview(
-        self, *, draft: InterviewDraft, recruiter_id: str, deadline: timedelta, now: datetime
+        self,
+        *,
+        draft: InterviewDraft,
+        recruiter_id: str,
+        deadline: timedelta,
+        now: datetime,
+        remind_after: timedelta = timedelta(hours=2),
     ) -> Interview:
         with self._session() as session:
             row = InterviewRow(
@@ -116,7 +122,14 @@ class Repository:
             session.flush()
             assert row.id is not None
             for position, user_id in enumerate(draft.interviewer_ids):
-                session.add(PanelistRow(interview_id=row.id, user_id=user_id, position=position))
+                session.add(
+                    PanelistRow(
+                        interview_id=row.id,
+                        user_id=user_id,
+                        position=position,
+                        next_remind_at=draft.ends_at + remind_after,
+                    )
+                )
             session.commit()
             return self._interview(session, row)
 
@@ -290,47 +303,100 @@ class Repository:
             now,
         )
 
-    def due_reminders(
-        self, *, now: datetime, remind_after: timedelta, limit: int = 500
-    ) -> list[tuple[Interview, str]]:
-        """Panelists still missing `remind_after` past the end who were never reminded."""
+    def due_reminders(self, *, now: datetime, limit: int = 500) -> list[tuple[Interview, str, int]]:
+        """(interview, interviewer, reminders sent so far) for everyone whose reminder is due and who
+        still hasn't submitted, before the deadline."""
         with self._session() as session:
             submitted = select(DebriefRow.id).where(
                 DebriefRow.interview_id == PanelistRow.interview_id,
                 DebriefRow.interviewer_id == PanelistRow.user_id,
             )
-            pairs = session.exec(
-                select(InterviewRow, PanelistRow.user_id)
+            rows = session.exec(
+                select(InterviewRow, PanelistRow.user_id, PanelistRow.reminders_sent)
                 .join(PanelistRow, col(PanelistRow.interview_id) == InterviewRow.id)
                 .where(
+                    col(PanelistRow.next_remind_at) <= now,
                     InterviewRow.status == InterviewStatus.COLLECTING.value,
-                    col(InterviewRow.ends_at) <= now - remind_after,
                     col(InterviewRow.deadline_at) > now,
-                    col(PanelistRow.reminded_at).is_(None),
                     ~submitted.exists(),
                 )
-                .order_by(col(InterviewRow.ends_at), col(PanelistRow.position))
+                .order_by(col(PanelistRow.next_remind_at))
                 .limit(limit)
             ).all()
             interviews = {
-                i.id: i for i in self._interviews(session, list({r.id: r for r, _ in pairs}.values()))
+                i.id: i for i in self._interviews(session, list({r.id: r for r, _, _ in rows}.values()))
             }
-            return [(interviews[row.id or 0], user_id) for row, user_id in pairs]
+            return [(interviews[row.id or 0], user_id, sent) for row, user_id, sent in rows]
 
     def claim_reminder(
-        self, *, interview_id: int, user_id: str, now: datetime, outgoing: Sequence[Outgoing]
+        self,
+        *,
+        interview_id: int,
+        user_id: str,
+        sent_before: int,
+        now: datetime,
+        outgoing: Sequence[Outgoing],
     ) -> bool:
+        """Take the scheduled reminder for this person (one per snooze or schedule), owing its DM."""
         return self._claim(
             update(PanelistRow)
             .where(
                 col(PanelistRow.interview_id) == interview_id,
                 col(PanelistRow.user_id) == user_id,
-                col(PanelistRow.reminded_at).is_(None),
+                col(PanelistRow.reminders_sent) == sent_before,
+                col(PanelistRow.next_remind_at).is_not(None),
             )
-            .values(reminded_at=now),
+            .values(next_remind_at=None, reminders_sent=sent_before + 1, reminded_at=now),
             outgoing,
             now,
         )
+
+    def claim_manual_reminder(
+        self,
+        *,
+        interview_id: int,
+        user_id: str,
+        now: datetime,
+        min_gap: timedelta,
+        outgoing: Sequence[Outgoing],
+    ) -> bool:
+        """A recruiter's "remind now": at most once per `min_gap` per interviewer."""
+        return self._claim(
+            update(PanelistRow)
+            .where(
+                col(PanelistRow.interview_id) == interview_id,
+                col(PanelistRow.user_id) == user_id,
+                or_(col(PanelistRow.reminded_at).is_(None), col(PanelistRow.reminded_at) <= now - min_gap),
+            )
+            .values(reminders_sent=PanelistRow.reminders_sent + 1, reminded_at=now),
+            outgoing,
+            now,
+        )
+
+    def snooze(self, *, interview_id: int, user_id: str, until: datetime) -> bool:
+        with self._session() as session:
+            result = session.exec(
+                update(PanelistRow)
+                .where(col(PanelistRow.interview_id) == interview_id, col(PanelistRow.user_id) == user_id)
+                .values(next_remind_at=until)
+            )
+            session.commit()
+            return bool(result.rowcount)
+
+    def missing(self, *, interview_id: int) -> list[str]:
+        """Panel members who have not submitted, in panel order."""
+        with self._session() as session:
+            submitted = select(DebriefRow.id).where(
+                DebriefRow.interview_id == PanelistRow.interview_id,
+                DebriefRow.interviewer_id == PanelistRow.user_id,
+            )
+            return list(
+                session.exec(
+                    select(PanelistRow.user_id)
+                    .where(PanelistRow.interview_id == interview_id, ~submitted.exists())
+                    .order_by(col(PanelistRow.position))
+                ).all()
+            )
 
     def due_summaries(self, *, now: datetime, limit: int = 500) -> list[Interview]:
         """Collecting interviews past their deadline, or whose whole panel has submitted."""
@@ -357,7 +423,7 @@ class Repository:
             return self._interviews(session, rows)
 
     def claim_summary(
-        self, *, interview_id: int, now: datetime, final: bool, outgoing: Sequence[Outgoing]
+        self, *, interview_id: int, now: datetime, final: bool, verdict: str, outgoing: Sequence[Outgoing]
     ) -> bool:
         return self._claim(
             update(InterviewRow)
@@ -369,6 +435,7 @@ class Repository:
                 status=InterviewStatus.SUMMARISED.value,
                 summarised_at=now,
                 summary_final=final,
+                verdict=verdict,
                 updated_at=now,
             ),
             outgoing,
@@ -489,6 +556,11 @@ class Repository:
             )
             session.commit()
 
+    def is_owed(self, *, key: str) -> bool:
+        """Whether this message was ever owed (sent, pending or failed)."""
+        with self._session() as session:
+            return session.exec(select(OutboxRow.id).where(OutboxRow.key == key)).first() is not None
+
     def sent_message(self, *, key: str) -> SentMessage | None:
         """Where an owed message landed, once it has been sent."""
         with self._session() as session:
@@ -515,6 +587,156 @@ class Repository:
                 errors=errors,
             )
 
+    def _update_interview(self, interview_id: int, *conditions: Any, **values: Any) -> bool:
+        with self._session() as session:
+            result = session.exec(
+                update(InterviewRow).where(col(InterviewRow.id) == interview_id, *conditions).values(**values)
+            )
+            session.commit()
+            return bool(result.rowcount)
+
+    def record_decision(self, *, interview_id: int, decision: Decision, user_id: str, now: datetime) -> bool:
+        """Record the hiring manager's decision; False if one was already recorded."""
+        return self._update_interview(
+            interview_id,
+            col(InterviewRow.decision).is_(None),
+            col(InterviewRow.status) == InterviewStatus.SUMMARISED.value,
+            decision=decision.value,
+            decided_by=user_id,
+            decided_at=now,
+            updated_at=now,
+        )
+
+    def record_follow_up(self, *, interview_id: int, now: datetime) -> bool:
+        return self._update_interview(
+            interview_id, col(InterviewRow.follow_up_at).is_(None), follow_up_at=now, updated_at=now
+        )
+
+    def reopen(self, *, interview_id: int, deadline_at: datetime, now: datetime) -> bool:
+        """Back to collecting with a later deadline (an Incomplete summary, extended)."""
+        return self._update_interview(
+            interview_id,
+            col(InterviewRow.status) == InterviewStatus.SUMMARISED.value,
+            col(InterviewRow.decision).is_(None),
+            status=InterviewStatus.COLLECTING.value,
+            deadline_at=deadline_at,
+            updated_at=now,
+        )
+
+    def close_now(self, *, interview_id: int, now: datetime) -> bool:
+        """Bring a collecting interview's deadline to now, so the next summary pass takes it."""
+        return self._update_interview(
+            interview_id,
+            col(InterviewRow.status) == InterviewStatus.COLLECTING.value,
+            deadline_at=now,
+            updated_at=now,
+        )
+
+    def cancel(self, *, interview_id: int, user_id: str, now: datetime) -> InterviewStatus | None:
+        """Cancel; returns the status it had (None if it was already cancelled or decided)."""
+        before = self.get_interview(interview_id=interview_id)
+        if before is None or before.status is InterviewStatus.CANCELLED or before.decision is not None:
+            return None
+        done = self._update_interview(
+            interview_id,
+            col(InterviewRow.status) == before.status.value,
+            status=InterviewStatus.CANCELLED.value,
+            cancelled_by=user_id,
+            updated_at=now,
+        )
+        if done:
+            with self._session() as session:
+                session.exec(
+                    update(PanelistRow)
+                    .where(col(PanelistRow.interview_id) == interview_id)
+                    .values(next_remind_at=None)
+                )
+                session.commit()
+        return before.status if done else None
+
+    def reschedule(
+        self,
+        *,
+        interview_id: int,
+        draft: InterviewDraft,
+        deadline: timedelta,
+        remind_after: timedelta,
+        now: datetime,
+    ) -> bool:
+        """Move a not-yet-prompted interview (and its panel, prompts, reminders) to the new details."""
+        with self._session() as session:
+            result = session.exec(
+                update(InterviewRow)
+                .where(
+                    col(InterviewRow.id) == interview_id,
+                    col(InterviewRow.status) == InterviewStatus.SCHEDULED.value,
+                )
+                .values(
+                    candidate=draft.candidate,
+                    role=draft.role,
+                    stage=draft.stage.value,
+                    hiring_manager_id=draft.hiring_manager_id,
+                    starts_at=draft.starts_at,
+                    length_minutes=draft.length_minutes,
+                    ends_at=draft.ends_at,
+                    deadline_at=draft.ends_at + deadline,
+                    channel_id=draft.channel_id,
+                    notes=draft.notes,
+                    updated_at=now,
+                )
+            )
+            if result.rowcount != 1:
+                session.rollback()
+                return False
+            session.exec(delete(PanelistRow).where(col(PanelistRow.interview_id) == interview_id))
+            for position, user_id in enumerate(draft.interviewer_ids):
+                session.add(
+                    PanelistRow(
+                        interview_id=interview_id,
+                        user_id=user_id,
+                        position=position,
+                        next_remind_at=draft.ends_at + remind_after,
+                    )
+                )
+            session.commit()
+            return True
+
+    def list_open(self, *, offset: int = 0, limit: int = 20) -> tuple[list[Interview], int]:
+        """Upcoming interviews and those awaiting feedback, newest first; and how many there are."""
+        condition = col(InterviewRow.status).in_(
+            [InterviewStatus.SCHEDULED.value, InterviewStatus.COLLECTING.value]
+        )
+        with self._session() as session:
+            total = session.exec(select(func.count(col(InterviewRow.id))).where(condition)).one()
+            rows = session.exec(
+                select(InterviewRow)
+                .where(condition)
+                .order_by(col(InterviewRow.starts_at).desc(), col(InterviewRow.id).desc())
+                .offset(offset)
+                .limit(limit)
+            ).all()
+            return self._interviews(session, rows), int(total)
+
+    def recent(self, *, user_id: str | None = None, limit: int = 10) -> list[Interview]:
+        """Summarised interviews, newest first; only this hiring manager's when `user_id` is given."""
+        with self._session() as session:
+            query = select(InterviewRow).where(InterviewRow.status == InterviewStatus.SUMMARISED.value)
+            if user_id is not None:
+                query = query.where(InterviewRow.hiring_manager_id == user_id)
+            rows = session.exec(query.order_by(col(InterviewRow.summarised_at).desc()).limit(limit)).all()
+            return self._interviews(session, rows)
+
+    def between(self, *, start: datetime, end: datetime) -> list[tuple[Interview, list[Debrief]]]:
+        """Interviews that started in [start, end), with their debriefs, oldest first (for export)."""
+        with self._session() as session:
+            rows = session.exec(
+                select(InterviewRow)
+                .where(col(InterviewRow.starts_at) >= start, col(InterviewRow.starts_at) < end)
+                .order_by(col(InterviewRow.starts_at), col(InterviewRow.id))
+            ).all()
+            interviews = self._interviews(session, rows)
+        return [(i, self.list_debriefs(interview_id=i.id)) for i in interviews]
+
     def next_summary_revision(self, *, interview_id: int, now: datetime) -> int:
         with self._session() as session:
             session.exec(
@@ -527,12 +749,6 @@ class Repository:
                 select(InterviewRow.summary_revision).where(InterviewRow.id == interview_id)
             ).one()
             return int(revision)
-
-    def summary_final(self, *, interview_id: int) -> bool:
-        with self._session() as session:
-            return bool(
-                session.exec(select(InterviewRow.summary_final).where(InterviewRow.id == interview_id)).one()
-            )
 
 
 def _debrief_values(answers: DebriefAnswers) -> dict[str, Any]:
@@ -571,6 +787,9 @@ def _to_interview(row: InterviewRow, panel: tuple[str, ...]) -> Interview:
         decision=Decision(row.decision) if row.decision else None,
         decided_by=row.decided_by,
         decided_at=_utc_or_none(row.decided_at),
+        deadline_at=utc(row.deadline_at),
+        verdict=row.verdict,
+        cancelled_by=row.cancelled_by,
     )
 
 

@@ -37,6 +37,8 @@ class InterviewRow(SQLModel, table=True):
     summarised_at: datetime | None = _utc_column()
     summary_final: bool = False
     summary_revision: int = 0
+    verdict: str | None = Field(default=None, max_length=16)
+    cancelled_by: str | None = Field(default=None, max_length=32)
     follow_up_at: datetime | None = _utc_column()
     decision: str | None = Field(default=None, max_length=16)
     decided_by: str | None = Field(default=None, max_length=32)
@@ -55,7 +57,9 @@ class PanelistRow(SQLModel, table=True):
     interview_id: int = Field(foreign_key="interview.id", index=True, ondelete="CASCADE")
     user_id: str = Field(max_length=32, index=True)
     position: int
-    reminded_at: datetime | None = _utc_column()
+    next_remind_at: datetime | None = _utc_column(index=True)  # None: no reminder owed
+    reminders_sent: int = 0
+    reminded_at: datetime | None = _utc_column()  # the last reminder, scheduled or by hand
 
 
 class DebriefRow(SQLModel, table=True):

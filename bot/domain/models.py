@@ -153,6 +153,9 @@ class Interview:
     decision: Decision | None = None
     decided_by: str | None = None
     decided_at: datetime | None = None
+    deadline_at: datetime | None = None
+    verdict: str | None = None  # the posted summary's VerdictKind value, once there is one
+    cancelled_by: str | None = None
 
     @property
     def ends_at(self) -> datetime:

@@ -105,14 +105,17 @@ def test_an_owed_message_cannot_be_owed_twice(repo: Repository) -> None:
 
 
 def test_reminders_skip_who_submitted_and_summaries_wait_for_the_whole_panel(repo: Repository) -> None:
-    interview = repo.create_interview(draft=draft(), recruiter_id="UREC", deadline=DAY, now=T0)
+    interview = repo.create_interview(
+        draft=draft(), recruiter_id="UREC", deadline=DAY, remind_after=timedelta(hours=2), now=T0
+    )
     end = interview.ends_at
     repo.claim_prompt(interview_id=interview.id, now=end, outgoing=[])
     repo.save_debrief(
         interview_id=interview.id, interviewer_id="UANA", answers=answers(), now=end, late=False
     )
-    due = repo.due_reminders(now=end + timedelta(hours=3), remind_after=timedelta(hours=2))
-    assert [(i.id, user) for i, user in due] == [(interview.id, "UBO")]
+    assert repo.due_reminders(now=end + timedelta(hours=1)) == []  # not yet
+    due = repo.due_reminders(now=end + timedelta(hours=3))
+    assert [(i.id, user, sent) for i, user, sent in due] == [(interview.id, "UBO", 0)]
     assert repo.due_summaries(now=end + timedelta(hours=3)) == []
     repo.save_debrief(interview_id=interview.id, interviewer_id="UBO", answers=answers(), now=end, late=False)
     assert [i.id for i in repo.due_summaries(now=end + timedelta(hours=3))] == [interview.id]

@@ -1,0 +1,185 @@
+"""What every use case shares: the repository, the courier, timing, policy, and the summary message."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.domain.models import Interview
+from bot.domain.summary import Policy, Summary, summarise
+from bot.domain.validation import NotFound
+from bot.outbox import Courier
+from bot.views.messages import private_notes_dm, prompt_dm, prompt_message
+from bot.views.summary import summary_message
+from storage.repository import Outgoing, Repository
+
+
+@dataclass(frozen=True)
+class Timing:
+    remind_after: timedelta = timedelta(minutes=120)
+    deadline: timedelta = timedelta(minutes=1440)
+    manual_remind_gap: timedelta = timedelta(hours=1)
+    snooze: timedelta = timedelta(hours=1)
+    extend: timedelta = timedelta(hours=24)
+    work_starts: int = 9  # reminders wait for the interviewer's working hours (local time)
+    work_ends: int = 18
+
+
+# A person's UTC offset at a moment, or None when unknown (then any hour is a working hour).
+Offsets = Callable[[str, datetime], timedelta | None]
+
+
+def post(key: str, kind: str, interview_id: int, channel: str, message: dict[str, object]) -> Outgoing:
+    """An owed chat.postMessage; `channel` may be a user id (the bot's DM with them)."""
+    return Outgoing(
+        key=key,
+        kind=kind,
+        method="chat.postMessage",
+        payload={"channel": channel, **message},
+        interview_id=interview_id,
+    )
+
+
+def mention(user_id: str) -> str:
+    return f"<@{user_id}>"
+
+
+class FlowsBase:
+    """The product's use cases over a repository; Slack is reached only through the courier."""
+
+    def __init__(
+        self,
+        *,
+        repository: Repository,
+        courier: Courier,
+        timing: Timing,
+        policy: Policy,
+        offsets: Offsets | None = None,
+    ) -> None:
+        self.repository = repository
+        self.courier = courier
+        self.timing = timing
+        self.policy = policy
+        self.offsets: Offsets = offsets or (lambda _user, _now: None)
+
+    def interview(self, *, interview_id: int) -> Interview:
+        interview = self.repository.get_interview(interview_id=interview_id)
+        if interview is None:
+            raise NotFound(f"No interview #{interview_id}.")
+        return interview
+
+    def summary(self, interview: Interview, *, final: bool = True) -> Summary:
+        debriefs = self.repository.list_debriefs(interview_id=interview.id)
+        history = self.repository.past_panels(
+            interviewer_ids=interview.interviewer_ids, before=interview.ends_at
+        )
+        return summarise(interview, debriefs, final=final, policy=self.policy, history=history)
+
+    def summary_outgoing(
+        self, interview: Interview, summary: Summary, *, now: datetime, note: str = ""
+    ) -> list[Outgoing]:
+        """Owe the summary: posted the first time, updated in place after that (with `note` in its thread)."""
+        message = summary_message(summary).as_kwargs()
+        first = f"summary:{interview.id}"
+        if not self.repository.is_owed(key=first):
+            return [post(first, "summary", interview.id, interview.channel_id, message)]
+        revision = self.repository.next_summary_revision(interview_id=interview.id, now=now)
+        owed = [
+            Outgoing(
+                key=f"summary_update:{interview.id}:{revision}",
+                kind="summary_update",
+                method="chat.update",
+                payload={"of": first, **message},
+                interview_id=interview.id,
+            )
+        ]
+        if note:
+            owed.append(
+                Outgoing(
+                    key=f"summary_reply:{interview.id}:{revision}",
+                    kind="summary_reply",
+                    method="chat.postMessage",
+                    payload={"thread_of": first, "text": note},
+                    interview_id=interview.id,
+                )
+            )
+        return owed
+
+    def refresh_summary(self, interview_id: int, *, now: datetime, note: str = "") -> None:
+        """Re-render a posted summary in place (a decision, a follow-up note, a late debrief)."""
+        interview = self.interview(interview_id=interview_id)
+        if self.repository.is_owed(key=f"summary:{interview.id}"):
+            self.repository.enqueue(
+                outgoing=self.summary_outgoing(interview, self.summary(interview), now=now, note=note),
+                now=now,
+            )
+
+    def prompt(self, interview: Interview, *, now: datetime) -> bool:
+        """Claim the prompt (once) and owe the channel post and a DM to each interviewer."""
+        deadline = interview.deadline_at or interview.ends_at + self.timing.deadline
+        owed = [
+            post(
+                f"prompt:{interview.id}",
+                "prompt",
+                interview.id,
+                interview.channel_id,
+                prompt_message(interview).as_kwargs(),
+            )
+        ]
+        owed += [
+            post(
+                f"prompt_dm:{interview.id}:{user}",
+                "prompt_dm",
+                interview.id,
+                user,
+                prompt_dm(interview, deadline=deadline).as_kwargs(),
+            )
+            for user in interview.interviewer_ids
+        ]
+        return self.repository.claim_prompt(interview_id=interview.id, now=now, outgoing=owed)
+
+    def summarise_if_due(self, *, interview_id: int, now: datetime) -> bool:
+        """Post this interview's summary now if everyone is in (or its deadline has passed)."""
+        for interview in self.repository.due_summaries(now=now):
+            if interview.id == interview_id:
+                return self.summarise(interview, now=now)
+        return False
+
+    def summarise(self, interview: Interview, *, now: datetime) -> bool:
+        """Claim the summary (once) and owe its message and the private notes to the hiring manager."""
+        summary = self.summary(interview)
+        owed = self.summary_outgoing(interview, summary, now=now)
+        notes = [
+            (d.interviewer_id, d.answers.private_note)
+            for d in summary.debriefs
+            if d.answers.private_note.strip()
+        ]
+        if notes:
+            owed.append(
+                post(
+                    f"private_notes:{interview.id}:{len(notes)}",
+                    "private_notes",
+                    interview.id,
+                    interview.hiring_manager_id,
+                    private_notes_dm(interview, notes).as_kwargs(),
+                )
+            )
+        if summary.missing:
+            names = ", ".join(mention(u) for u in summary.missing)
+            owed.append(
+                post(
+                    f"missing:{interview.id}:{len(summary.submitted)}",
+                    "missing",
+                    interview.id,
+                    interview.recruiter_id,
+                    {"text": f"The summary for {interview.short_id} posted without debriefs from {names}."},
+                )
+            )
+        return self.repository.claim_summary(
+            interview_id=interview.id, now=now, final=True, verdict=summary.verdict.kind.value, outgoing=owed
+        )
+
+    def deliver(self, *, now: datetime) -> int:
+        """Send what is owed and due; returns how many calls went through."""
+        return self.courier.deliver(self.repository, now=now)

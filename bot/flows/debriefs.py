@@ -1,0 +1,92 @@
+"""Interviewers' side: open, write and edit a debrief; the Home tab; who said what."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.domain.models import Debrief, DebriefAnswers, Interview, InterviewStatus
+from bot.domain.validation import InvalidInput, NotAllowed, validate_answers
+from bot.flows.base import FlowsBase, mention, post
+from bot.views.messages import private_notes_dm, receipt_dm
+
+
+class DebriefFlows(FlowsBase):
+    def home(self, *, user_id: str, now: datetime) -> tuple[list[Interview], list[Interview]]:
+        """What the Home tab shows this person: (debriefs they owe, their upcoming interviews)."""
+        return (
+            self.repository.waiting_for(user_id=user_id),
+            self.repository.upcoming_for(user_id=user_id, now=now),
+        )
+
+    def open_debrief(self, *, interview_id: int, user_id: str) -> tuple[Interview, DebriefAnswers | None]:
+        """The interview and the user's own earlier answers, if they may write a debrief for it."""
+        interview = self.interview(interview_id=interview_id)
+        self._check_can_write(interview, user_id)
+        existing = self.repository.get_debrief(interview_id=interview_id, interviewer_id=user_id)
+        if existing is not None and interview.status is InterviewStatus.SUMMARISED:
+            raise NotAllowed(
+                f"The summary for {interview.candidate} has been posted, so your debrief is final."
+            )
+        return interview, None if existing is None else existing.answers
+
+    def submit_debrief(
+        self, *, interview_id: int, user_id: str, answers: DebriefAnswers, now: datetime
+    ) -> Interview:
+        """Validate and store a debrief (replacing the user's earlier one) and owe the receipt."""
+        errors = validate_answers(answers)
+        if errors:
+            raise InvalidInput(errors)
+        interview, _ = self.open_debrief(interview_id=interview_id, user_id=user_id)
+        late = interview.status is InterviewStatus.SUMMARISED
+        replaced = self.repository.save_debrief(
+            interview_id=interview_id, interviewer_id=user_id, answers=answers, now=now, late=late
+        )
+        stamp = int(now.timestamp() * 1000)
+        receipt = receipt_dm(interview, answers, replaced=replaced).as_kwargs()
+        owed = [post(f"receipt:{interview_id}:{user_id}:{stamp}", "receipt", interview_id, user_id, receipt)]
+        if late:  # after the summary, before a decision: update it in place and say what changed
+            summary = self.summary(interview)
+            note = f"{mention(user_id)} added a debrief after the summary: verdict now *{summary.verdict.kind.label}*."
+            owed += self.summary_outgoing(interview, summary, now=now, note=note)
+            if answers.private_note.strip():
+                owed.append(
+                    post(
+                        f"private_note:{interview_id}:{user_id}",
+                        "private_notes",
+                        interview_id,
+                        interview.hiring_manager_id,
+                        private_notes_dm(interview, [(user_id, answers.private_note)]).as_kwargs(),
+                    )
+                )
+        self.repository.enqueue(outgoing=owed, now=now)
+        if not late:
+            self.summarise_if_due(interview_id=interview_id, now=now)
+        return interview
+
+    def _check_can_write(self, interview: Interview, user_id: str) -> None:
+        if not interview.on_panel(user_id):
+            raise NotAllowed(
+                f"You're not on the panel for {interview.candidate} ({interview.short_id}), "
+                "so there's no debrief for you to write."
+            )
+        if interview.status is InterviewStatus.CANCELLED:
+            raise NotAllowed(f"Interview {interview.short_id} was cancelled.")
+        if interview.status is InterviewStatus.SCHEDULED:
+            raise NotAllowed(
+                f"Interview {interview.short_id} hasn't ended yet: the debrief opens when it does."
+            )
+        if interview.decision is not None:
+            raise NotAllowed(f"A decision on {interview.candidate} has been recorded; debriefs are closed.")
+
+    def who_said_what(
+        self, *, interview_id: int, user_id: str, is_recruiter: bool
+    ) -> tuple[Interview, list[Debrief]]:
+        """Every debrief in full, for the hiring manager and recruiters only, once the summary is out."""
+        interview = self.interview(interview_id=interview_id)
+        if not (is_recruiter or user_id in (interview.hiring_manager_id, interview.recruiter_id)):
+            raise NotAllowed(
+                f"Only the hiring manager and recruiters can see who said what about {interview.candidate}."
+            )
+        if interview.status is not InterviewStatus.SUMMARISED:
+            raise NotAllowed("Individual debriefs open once the summary has posted.")
+        return interview, self.repository.list_debriefs(interview_id=interview_id)

@@ -1,0 +1,241 @@
+"""Recruiters' and hiring managers' side: schedule, reschedule, cancel, remind, close, extend,
+record a follow-up note or a decision, list, status and export."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.domain.models import Debrief, Decision, Interview, InterviewDraft, InterviewStatus
+from bot.domain.validation import InvalidInput, NotAllowed, validate_draft
+from bot.flows.base import FlowsBase, mention, post
+from bot.views.messages import reminder_dm
+from storage.repository import Outgoing
+
+PAGE = 20
+
+
+@dataclass(frozen=True)
+class Status:
+    interview: Interview
+    submitted: tuple[str, ...]
+    missing: tuple[str, ...]
+    undelivered: int  # messages that Slack refused for good (see the logs)
+    pending: int
+
+
+class PipelineFlows(FlowsBase):
+    def schedule(
+        self, *, draft: InterviewDraft, recruiter_id: str, bot_user_id: str | None, now: datetime
+    ) -> Interview:
+        """Store a valid interview (InvalidInput otherwise); one that has already ended is prompted now."""
+        errors = validate_draft(draft, now=now, bot_user_id=bot_user_id)
+        if errors:
+            raise InvalidInput(errors)
+        interview = self.repository.create_interview(
+            draft=draft,
+            recruiter_id=recruiter_id,
+            deadline=self.timing.deadline,
+            remind_after=self.timing.remind_after,
+            now=now,
+        )
+        if interview.ends_at <= now:
+            self.prompt(interview, now=now)
+        return interview
+
+    def reschedule(
+        self,
+        *,
+        interview_id: int,
+        draft: InterviewDraft,
+        user_id: str,
+        bot_user_id: str | None,
+        now: datetime,
+    ) -> Interview:
+        """Move an interview that hasn't been prompted yet; its prompt and reminders move with it."""
+        before = self.interview(interview_id=interview_id)
+        if before.status is not InterviewStatus.SCHEDULED:
+            raise NotAllowed(
+                f"Interview {before.short_id} has already ended or was cancelled: it can't be moved."
+            )
+        errors = validate_draft(draft, now=now, bot_user_id=bot_user_id)
+        if errors:
+            raise InvalidInput(errors)
+        if not self.repository.reschedule(
+            interview_id=interview_id,
+            draft=draft,
+            deadline=self.timing.deadline,
+            remind_after=self.timing.remind_after,
+            now=now,
+        ):
+            raise NotAllowed(f"Interview {before.short_id} changed while you were editing it: try again.")
+        interview = self.interview(interview_id=interview_id)
+        if interview.ends_at <= now:
+            self.prompt(interview, now=now)
+        return interview
+
+    def cancel(self, *, interview_id: int, user_id: str, now: datetime) -> Interview:
+        """Cancel: nothing more is sent, and messages already posted say it was cancelled."""
+        before = self.interview(interview_id=interview_id)
+        was = self.repository.cancel(interview_id=interview_id, user_id=user_id, now=now)
+        if was is None:
+            raise NotAllowed(f"Interview {before.short_id} is already cancelled or decided.")
+        text = f"🚫 Interview {before.short_id} with {before.candidate} was cancelled by {mention(user_id)}."
+        owed: list[Outgoing] = []
+        for key in (f"prompt:{interview_id}", f"summary:{interview_id}"):
+            if self.repository.is_owed(key=key):
+                owed.append(
+                    Outgoing(
+                        key=f"cancel:{key}",
+                        kind="cancelled",
+                        method="chat.update",
+                        payload={"of": key, "text": text, "blocks": []},
+                        interview_id=interview_id,
+                    )
+                )
+        self.repository.enqueue(outgoing=owed, now=now)
+        return self.interview(interview_id=interview_id)
+
+    def remind_now(self, *, interview_id: int, now: datetime) -> tuple[list[str], list[str]]:
+        """DM the missing interviewers now (at most once an hour each): (reminded, skipped as too soon)."""
+        interview = self.interview(interview_id=interview_id)
+        if (
+            interview.status not in (InterviewStatus.COLLECTING, InterviewStatus.SUMMARISED)
+            or interview.decision
+        ):
+            raise NotAllowed(f"Interview {interview.short_id} isn't waiting for debriefs.")
+        deadline = interview.deadline_at or interview.ends_at + self.timing.deadline
+        message = reminder_dm(interview, deadline=deadline).as_kwargs()
+        reminded: list[str] = []
+        skipped: list[str] = []
+        for user in self.repository.missing(interview_id=interview_id):
+            stamp = int(now.timestamp())
+            claimed = self.repository.claim_manual_reminder(
+                interview_id=interview_id,
+                user_id=user,
+                now=now,
+                min_gap=self.timing.manual_remind_gap,
+                outgoing=[
+                    post(f"remind:{interview_id}:{user}:{stamp}", "reminder", interview_id, user, message)
+                ],
+            )
+            (reminded if claimed else skipped).append(user)
+        return reminded, skipped
+
+    def close(self, *, interview_id: int, now: datetime) -> Interview:
+        """Post the summary now with whatever has arrived."""
+        interview = self.interview(interview_id=interview_id)
+        if interview.status is not InterviewStatus.COLLECTING:
+            raise NotAllowed(
+                f"Interview {interview.short_id} isn't collecting debriefs, so there's nothing to close."
+            )
+        self.repository.close_now(interview_id=interview_id, now=now)
+        self.summarise_if_due(interview_id=interview_id, now=now)
+        return self.interview(interview_id=interview_id)
+
+    def extend(self, *, interview_id: int, now: datetime) -> Interview:
+        """Give the panel another `timing.extend` (an Incomplete summary); the summary updates when it closes."""
+        interview = self.interview(interview_id=interview_id)
+        if not self.repository.reopen(
+            interview_id=interview_id, deadline_at=now + self.timing.extend, now=now
+        ):
+            raise NotAllowed(f"Interview {interview.short_id} can't be extended now.")
+        self.refresh_summary(
+            interview_id, now=now, note=f"⏳ Deadline extended by {self.timing.extend.days * 24 or 24} h."
+        )
+        return self.interview(interview_id=interview_id)
+
+    def follow_up(self, *, interview_id: int, now: datetime) -> Interview:
+        """Record the candidate's follow-up note (a sign of interest); a posted summary shows it."""
+        interview = self.interview(interview_id=interview_id)
+        if interview.status is InterviewStatus.CANCELLED:
+            raise NotAllowed(f"Interview {interview.short_id} was cancelled.")
+        if not self.repository.record_follow_up(interview_id=interview_id, now=now):
+            raise NotAllowed(f"A follow-up note from {interview.candidate} is already recorded.")
+        self.refresh_summary(interview_id, now=now, note="💌 The candidate sent a follow-up note.")
+        return self.interview(interview_id=interview_id)
+
+    def decide(
+        self, *, interview_id: int, decision: Decision, user_id: str, is_recruiter: bool, now: datetime
+    ) -> Interview:
+        """The hiring manager's (or a recruiter's) decision, recorded once with who and when."""
+        interview = self.interview(interview_id=interview_id)
+        if not (is_recruiter or user_id in (interview.hiring_manager_id, interview.recruiter_id)):
+            raise NotAllowed(
+                f"Only the hiring manager ({mention(interview.hiring_manager_id)}) or a recruiter can decide."
+            )
+        if not self.repository.record_decision(
+            interview_id=interview_id, decision=decision, user_id=user_id, now=now
+        ):
+            raise NotAllowed(f"A decision on {interview.candidate} is already recorded.")
+        self.refresh_summary(interview_id, now=now)
+        return self.interview(interview_id=interview_id)
+
+    def list_open(self, *, page: int = 1) -> tuple[list[tuple[Interview, list[str]]], int]:
+        """A page of upcoming and awaiting interviews with who is missing; and the total."""
+        interviews, total = self.repository.list_open(offset=(max(page, 1) - 1) * PAGE, limit=PAGE)
+        return [(i, self.repository.missing(interview_id=i.id)) for i in interviews], total
+
+    def status(self, *, interview_id: int) -> Status:
+        interview = self.interview(interview_id=interview_id)
+        missing = tuple(self.repository.missing(interview_id=interview_id))
+        counts = self.repository.outbox_counts(interview_id=interview_id)
+        return Status(
+            interview=interview,
+            submitted=tuple(u for u in interview.interviewer_ids if u not in missing),
+            missing=missing,
+            undelivered=counts.failed,
+            pending=counts.pending,
+        )
+
+    def export_csv(self, *, start: datetime, end: datetime) -> str:
+        """One row per debrief (or per interview without any) in [start, end): for spreadsheets."""
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(_EXPORT_COLUMNS)
+        for interview, debriefs in self.repository.between(start=start, end=end):
+            rows: list[Debrief | None] = list(debriefs) or [None]
+            for debrief in rows:
+                writer.writerow(_export_row(interview, debrief))
+        return out.getvalue()
+
+
+_EXPORT_COLUMNS = [
+    "interview", "candidate", "role", "stage", "starts_at", "status", "verdict", "decision", "hiring_manager",
+    "interviewer", "excitement", "fit", "ability", "recommendation", "deal_breaker", "explore", "questions",
+]  # fmt: skip
+
+
+def _safe_cell(text: str) -> str:
+    """Spreadsheets run cells starting with = + - @ as formulas: neutralise them."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _export_row(interview: Interview, debrief: Debrief | None) -> list[str]:
+    base = [
+        str(interview.id),
+        _safe_cell(interview.candidate),
+        _safe_cell(interview.role),
+        interview.stage.label,
+        interview.starts_at.isoformat(),
+        interview.status.value,
+        interview.verdict or "",
+        interview.decision.value if interview.decision else "",
+        interview.hiring_manager_id,
+    ]
+    if debrief is None:
+        return base + [""] * 8
+    a = debrief.answers
+    return [
+        *base,
+        debrief.interviewer_id,
+        str(a.excitement),
+        str(a.fit),
+        str(a.ability),
+        a.recommendation.label,
+        _safe_cell(a.deal_breaker),
+        " ".join(sorted(t.value for t in a.explore)),
+        _safe_cell(a.questions),
+    ]
