@@ -37,7 +37,12 @@ class Access:
         return not self.users and not self.groups
 
     def is_recruiter(self, user_id: str) -> bool:
-        if self.open_to_all or user_id in self.users:
+        """May schedule and run the pipeline (everyone, when no recruiters are configured)."""
+        return self.open_to_all or self.is_listed_recruiter(user_id)
+
+    def is_listed_recruiter(self, user_id: str) -> bool:
+        """Named in DEBRIEF_RECRUITERS (directly or by user group): may read any panel's debriefs."""
+        if user_id in self.users:
             return True
         return any(user_id in self._group_members(group) for group in self.groups)
 

@@ -19,6 +19,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from bot.access import Access
+from bot.directory import Directory
 from bot.domain.validation import DomainError
 from bot.flows import Flows, Timing
 from bot.ids import Block, Callback
@@ -74,9 +75,11 @@ def build(
         upgrade(engine)
     repository = Repository(engine)
     client = client or make_client(settings)
+    directory = Directory(client)
     flows = Flows(
         repository=repository,
         courier=Courier(client),
+        offsets=directory.offset,
         timing=Timing(
             remind_after=timedelta(minutes=settings.debrief_remind_after_minutes),
             deadline=timedelta(minutes=settings.debrief_deadline_minutes),

@@ -78,6 +78,15 @@ class DebriefFlows(FlowsBase):
         if interview.decision is not None:
             raise NotAllowed(f"A decision on {interview.candidate} has been recorded; debriefs are closed.")
 
+    def snooze(self, *, interview_id: int, user_id: str, now: datetime) -> datetime:
+        """Move this interviewer's next reminder `timing.snooze` later."""
+        interview, _ = self.open_debrief(interview_id=interview_id, user_id=user_id)
+        if self.repository.get_debrief(interview_id=interview_id, interviewer_id=user_id) is not None:
+            raise NotAllowed("You've already written this debrief: no more reminders.")
+        until = now + self.timing.snooze
+        self.repository.snooze(interview_id=interview.id, user_id=user_id, until=until)
+        return until
+
     def who_said_what(
         self, *, interview_id: int, user_id: str, is_recruiter: bool
     ) -> tuple[Interview, list[Debrief]]:

@@ -45,6 +45,14 @@ class PipelineFlows(FlowsBase):
             self.prompt(interview, now=now)
         return interview
 
+    def check_reschedulable(self, *, interview_id: int) -> Interview:
+        interview = self.interview(interview_id=interview_id)
+        if interview.status is not InterviewStatus.SCHEDULED:
+            raise NotAllowed(
+                f"Interview {interview.short_id} has already ended or was cancelled: it can't be moved."
+            )
+        return interview
+
     def reschedule(
         self,
         *,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.listeners import commands, debrief, home, schedule
+from bot.listeners import commands, debrief, home, schedule, summary
 from bot.listeners.deps import Deps
 
 __all__ = ["Deps", "register"]
@@ -15,3 +15,4 @@ def register(app: App, deps: Deps) -> None:
     schedule.register(app, deps)
     debrief.register(app, deps)
     home.register(app, deps)
+    summary.register(app, deps)

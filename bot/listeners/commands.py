@@ -1,53 +1,195 @@
-"""`/debrief`: help, and the scheduling modal for recruiters."""
+"""`/debrief`: help for everyone; the pipeline for recruiters. Answers are ephemeral."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
+from bot.domain.validation import DomainError
+from bot.flows import Flows
+from bot.flows.pipeline import PAGE
 from bot.ids import COMMAND
 from bot.listeners.deps import Deps
 from bot.views.help import help_message
 from bot.views.messages import notice
+from bot.views.pipeline import list_message, reminded_message, status_message
 from bot.views.schedule import schedule_modal
 
-RECRUITERS_ONLY = (
-    "Only recruiters can schedule interviews. Ask your recruiting team to add you to DEBRIEF_RECRUITERS."
-)
+RECRUITERS_ONLY = "Only recruiters can do that. Ask your recruiting team to add you to DEBRIEF_RECRUITERS."
+NEEDS_ID = "Which interview? Give its number, e.g. `/debrief {sub} 12`."
+RECRUITER_SUBCOMMANDS = {
+    "schedule",
+    "list",
+    "status",
+    "remind",
+    "close",
+    "cancel",
+    "reschedule",
+    "followup",
+    "export",
+}
+SLOW = {
+    "schedule",
+    "reschedule",
+    "remind",
+    "close",
+    "cancel",
+    "followup",
+    "export",
+}  # finish in the lazy listener
 
 
-def split(text: str | None) -> tuple[str, str]:
-    """`/debrief schedule …` -> ("schedule", "…"); the subcommand is case-insensitive."""
-    head, _, rest = (text or "").strip().partition(" ")
-    return head.lower(), rest.strip()
+def split(text: str | None) -> tuple[str, list[str]]:
+    """`/debrief status #12` -> ("status", ["#12"]); the subcommand is case-insensitive."""
+    words = (text or "").split()
+    return (words[0].lower(), words[1:]) if words else ("", [])
+
+
+def interview_id(args: list[str]) -> int | None:
+    """`12` or `#12` -> 12; anything else -> None."""
+    if not args:
+        return None
+    raw = args[0].removeprefix("#")
+    return int(raw) if raw.isdigit() and 0 < int(raw) < 2**31 else None
+
+
+def _day(text: str) -> datetime:
+    try:
+        return datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=UTC)
+    except ValueError:
+        raise DomainError(f"`{text}` isn't a date: use YYYY-MM-DD, e.g. 2026-03-01.") from None
+
+
+def export_range(args: list[str], now: datetime) -> tuple[datetime, datetime]:
+    """`export` = the last 30 days; `export FROM` = from then until now; `export FROM TO` includes TO."""
+    start = _day(args[0]) if args else now - timedelta(days=30)
+    end = _day(args[1]) + timedelta(days=1) if len(args) > 1 else now + timedelta(seconds=1)
+    if end <= start:
+        raise DomainError("The end date is before the start date.")
+    return start, end
+
+
+def _needs_id(sub: str) -> str:
+    return NEEDS_ID.format(sub=sub)
+
+
+def answer_now(flows: Flows, sub: str, args: list[str], *, user: str, now: datetime) -> dict[str, Any]:
+    """The fast part of a recruiter's subcommand: check it and do what the database can; the ack body."""
+    if sub == "list":
+        page = int(args[0]) if args and args[0].isdigit() else 1
+        rows, total = flows.list_open(page=page)
+        return list_message(rows, total=total, page=page, per_page=PAGE).as_kwargs()
+    if sub in ("schedule", "export"):
+        if sub == "export":
+            export_range(args, now)  # bad dates are refused now, in the ack
+            return notice("Preparing your export; it will arrive in your DM with me.").as_kwargs()
+        return {}
+    number = interview_id(args)
+    if number is None:
+        return notice(_needs_id(sub)).as_kwargs()
+    if sub == "status":
+        s = flows.status(interview_id=number)
+        return status_message(
+            s.interview,
+            submitted=s.submitted,
+            missing=s.missing,
+            undelivered=s.undelivered,
+            pending=s.pending,
+        ).as_kwargs()
+    if sub == "remind":
+        reminded, skipped = flows.remind_now(interview_id=number, now=now)
+        return reminded_message(
+            flows.interview(interview_id=number), reminded=reminded, skipped=skipped
+        ).as_kwargs()
+    if sub == "close":
+        interview = flows.close(interview_id=number, now=now)
+        return notice(f"Posting the summary for {interview.short_id} now.").as_kwargs()
+    if sub == "cancel":
+        interview = flows.cancel(interview_id=number, user_id=user, now=now)
+        return notice(
+            f"Cancelled {interview.short_id} ({interview.candidate}). No more prompts or reminders."
+        ).as_kwargs()
+    if sub == "followup":
+        interview = flows.follow_up(interview_id=number, now=now)
+        return notice(
+            f"Noted: {interview.candidate} sent a follow-up note. It counts as a sign of interest."
+        ).as_kwargs()
+    if sub == "reschedule":
+        flows.check_reschedulable(interview_id=number)
+        return {}
+    raise AssertionError(sub)
 
 
 def register(app: App, deps: Deps) -> None:
     def answer(ack: Ack, command: dict[str, Any]) -> None:
-        sub, _ = split(command.get("text"))
+        sub, args = split(command.get("text"))
         user = command["user_id"]
         if sub in ("", "help"):
             ack(**help_message(is_recruiter=deps.access.is_recruiter(user)).as_kwargs())
-        elif sub == "schedule":
-            if deps.access.is_recruiter(user):
-                ack()  # the modal opens in the lazy listener, well inside the trigger's 3 s
-            else:
-                ack(**notice(RECRUITERS_ONLY).as_kwargs())
-        else:
+        elif sub not in RECRUITER_SUBCOMMANDS:
             ack(
                 **help_message(
                     unknown=command.get("text", ""), is_recruiter=deps.access.is_recruiter(user)
                 ).as_kwargs()
             )
+        elif not deps.access.is_recruiter(user):
+            ack(**notice(RECRUITERS_ONLY).as_kwargs())
+        else:
+            try:
+                ack(**answer_now(deps.flows, sub, args, user=user, now=deps.clock()))
+            except DomainError as exc:
+                ack(**notice(str(exc)).as_kwargs())
 
-    def open_schedule(command: dict[str, Any], client: WebClient) -> None:
-        sub, _ = split(command.get("text"))
-        if sub == "schedule" and deps.access.is_recruiter(command["user_id"]):
+    def finish(command: dict[str, Any], client: WebClient) -> None:
+        sub, args = split(command.get("text"))
+        user = command["user_id"]
+        if sub not in SLOW or not deps.access.is_recruiter(user):
+            return
+        if sub == "schedule":
             view = schedule_modal(
                 default_channel_id=deps.default_channel, origin_channel_id=command.get("channel_id")
             )
             client.views_open(trigger_id=command["trigger_id"], view=view)
+        elif sub == "reschedule":
+            _open_reschedule(deps, client, command, interview_id(args))
+        elif sub == "export":
+            _export(deps, client, user, args)
+        deps.flows.deliver(now=deps.clock())
 
-    app.command(COMMAND)(ack=answer, lazy=[open_schedule])
+    app.command(COMMAND)(ack=answer, lazy=[finish])
+
+
+def _open_reschedule(deps: Deps, client: WebClient, command: dict[str, Any], number: int | None) -> None:
+    if number is None:
+        return
+    try:
+        interview = deps.flows.check_reschedulable(interview_id=number)
+    except DomainError:
+        return  # the ack already said why
+    view = schedule_modal(
+        default_channel_id=interview.channel_id,
+        origin_channel_id=command.get("channel_id"),
+        interview=interview,
+    )
+    client.views_open(trigger_id=command["trigger_id"], view=view)
+
+
+def _export(deps: Deps, client: WebClient, user: str, args: list[str]) -> None:
+    now = deps.clock()
+    try:
+        start, end = export_range(args, now)
+    except DomainError:
+        return
+    content = deps.flows.export_csv(start=start, end=end)
+    dm = client.conversations_open(users=user)["channel"]["id"]
+    last = (end - timedelta(seconds=1)).date()
+    client.files_upload_v2(
+        channel=dm,
+        content=content,
+        filename=f"debriefs-{start.date()}-to-{last}.csv",
+        title=f"Debriefs {start.date()} – {last}",
+        initial_comment=f"Interviews, debriefs and verdicts from {start.date()} to {last}.",
+    )

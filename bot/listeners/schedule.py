@@ -1,40 +1,67 @@
-"""The "Schedule interview" modal's submission."""
+"""The "Schedule interview" modal: opened from the global shortcut or /debrief; its submission."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
 
-from bot.domain.validation import InvalidInput
+from bot.domain.validation import DomainError, InvalidInput
 from bot.ids import Block, Callback
 from bot.listeners.commands import RECRUITERS_ONLY
-from bot.listeners.deps import Deps
-from bot.views.schedule import read_schedule, read_schedule_meta, scheduled_view
+from bot.listeners.deps import Deps, tell
+from bot.views.messages import notice
+from bot.views.schedule import read_schedule, read_schedule_meta, schedule_modal, scheduled_view
+
+STALE = "This form is out of date: close it and run /debrief schedule again."
 
 
 def register(app: App, deps: Deps) -> None:
+    def ack_shortcut(ack: Ack) -> None:
+        ack()
+
+    def open_from_shortcut(body: dict[str, Any], client: WebClient) -> None:
+        user = body["user"]["id"]
+        if not deps.access.is_recruiter(user):
+            tell(client, user_id=user, channel_id=None, message=notice(RECRUITERS_ONLY))
+            return
+        view = schedule_modal(default_channel_id=deps.default_channel, origin_channel_id=None)
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    app.shortcut(Callback.SCHEDULE_SHORTCUT)(ack=ack_shortcut, lazy=[open_from_shortcut])
+
     def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
         user = body["user"]["id"]
         if not deps.access.is_recruiter(user):
             ack(response_action="errors", errors={Block.CANDIDATE: RECRUITERS_ONLY})
             return
+        now = deps.clock()
         try:
             meta = read_schedule_meta(view.get("private_metadata", ""))
             draft = read_schedule(
                 view["state"]["values"], fallback_channel_id=deps.default_channel or meta.origin_channel_id
             )
-            interview = deps.flows.schedule(
-                draft=draft, recruiter_id=user, bot_user_id=context.bot_user_id, now=deps.clock()
-            )
+            if meta.interview_id is None:
+                interview = deps.flows.schedule(
+                    draft=draft, recruiter_id=user, bot_user_id=context.bot_user_id, now=now
+                )
+            else:
+                interview = deps.flows.reschedule(
+                    interview_id=meta.interview_id,
+                    draft=draft,
+                    user_id=user,
+                    bot_user_id=context.bot_user_id,
+                    now=now,
+                )
         except InvalidInput as exc:
-            ack(
-                response_action="errors",
-                errors=exc.errors
-                or {Block.CANDIDATE: "This form is out of date: close it and run /debrief schedule again."},
-            )
+            ack(response_action="errors", errors=exc.errors or {Block.CANDIDATE: str(exc) or STALE})
             return
-        ack(response_action="update", view=scheduled_view(interview, now=deps.clock()))
+        except DomainError as exc:  # e.g. rescheduling an interview that has just ended
+            ack(response_action="errors", errors={Block.CANDIDATE: str(exc)})
+            return
+        view_out = scheduled_view(interview, now=now, rescheduled=meta.interview_id is not None)
+        ack(response_action="update", view=view_out)
 
     def deliver() -> None:
         deps.flows.deliver(now=deps.clock())  # an interview logged after the fact is prompted now

@@ -13,6 +13,7 @@ import yaml
 
 from bot.__main__ import main
 from bot.domain.summary import Veto
+from bot.ids import Callback
 from bot.settings import SettingsError, load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -103,8 +104,19 @@ def test_manifest_is_valid_and_declares_what_the_code_uses() -> None:
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
     assert "app_home_opened" in manifest["settings"]["event_subscriptions"]["bot_events"]
+    assert [s["callback_id"] for s in manifest["features"]["shortcuts"]] == [Callback.SCHEDULE_SHORTCUT]
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
-    assert {"commands", "chat:write"} <= scopes
+    # chat.postMessage, conversations.open (DM for exports), conversations.join, usergroups.users.list,
+    # users.info (time zones for reminders), files_upload_v2 (exports), the slash command:
+    assert scopes == {
+        "commands",
+        "chat:write",
+        "im:write",
+        "channels:join",
+        "usergroups:read",
+        "users:read",
+        "files:write",
+    }
     assert manifest["settings"]["socket_mode_enabled"] is True
 
 

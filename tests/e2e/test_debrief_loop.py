@@ -249,6 +249,8 @@ def test_home_tab_lists_what_is_waiting(running: RunningBot, fake: FakeSlack, cl
     home = text_of(fake.home_view(ANA))
     assert "Grace Hopper" in home and "Write debrief" in home  # waiting for her debrief
     assert "Edsger Dijkstra" in home  # upcoming
-    running.slack.event({"type": "app_home_opened", "user": ANA, "tab": "home"}, retry_num=1, retry_reason="timeout")
+    running.slack.event(
+        {"type": "app_home_opened", "user": ANA, "tab": "home"}, retry_num=1, retry_reason="timeout"
+    )
     fake.wait_for("views.publish", count=2, ok=True)  # a retried delivery just publishes the same tab again
     assert fake.errors == []

@@ -1,0 +1,105 @@
+"""Buttons on the channel summary and on reminders: who said what, decisions, remind, extend, snooze."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot.domain.models import Decision
+from bot.domain.validation import DomainError
+from bot.ids import Action
+from bot.listeners.deps import Deps, tell
+from bot.views.messages import notice
+from bot.views.pipeline import reminded_message
+from bot.views.summary import who_said_what_modal
+
+DECISIONS = {
+    Action.DECIDE_ADVANCE: Decision.ADVANCE,
+    Action.DECIDE_REJECT: Decision.REJECT,
+    Action.DECIDE_HOLD: Decision.HOLD,
+}
+STALE = "This button is out of date. Use the latest message from the bot."
+
+
+def _id(action: dict[str, Any]) -> int:
+    raw = str(action.get("value") or "")
+    if not raw.isdigit() or not 0 < int(raw) < 2**31:
+        raise DomainError(STALE)
+    return int(raw)
+
+
+def register(app: App, deps: Deps) -> None:
+    def ack_click(ack: Ack) -> None:
+        ack()
+
+    def where(body: dict[str, Any]) -> tuple[str, str | None]:
+        return body["user"]["id"], (body.get("channel") or {}).get("id")
+
+    def who_said_what(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+        user, channel = where(body)
+        try:
+            interview, debriefs = deps.flows.who_said_what(
+                interview_id=_id(action), user_id=user, is_recruiter=deps.access.is_listed_recruiter(user)
+            )
+        except DomainError as exc:
+            tell(client, user_id=user, channel_id=channel, message=notice(str(exc)))
+            return
+        client.views_open(trigger_id=body["trigger_id"], view=who_said_what_modal(interview, debriefs))
+
+    app.action(Action.WHO_SAID_WHAT)(ack=ack_click, lazy=[who_said_what])
+
+    def decide(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+        user, channel = where(body)
+        try:
+            deps.flows.decide(
+                interview_id=_id(action),
+                decision=DECISIONS[Action(action["action_id"])],
+                user_id=user,
+                is_recruiter=deps.access.is_listed_recruiter(user),
+                now=deps.clock(),
+            )
+        except DomainError as exc:
+            tell(client, user_id=user, channel_id=channel, message=notice(str(exc)))
+            return
+        deps.flows.deliver(now=deps.clock())
+
+    for action_id in DECISIONS:
+        app.action(action_id)(ack=ack_click, lazy=[decide])
+
+    def remind_or_extend(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+        user, channel = where(body)
+        now = deps.clock()
+        try:
+            number = _id(action)
+            interview = deps.flows.interview(interview_id=number)
+            if not (
+                deps.access.is_listed_recruiter(user)
+                or user in (interview.recruiter_id, interview.hiring_manager_id)
+            ):
+                raise DomainError("Only the recruiter or the hiring manager can do that.")
+            if action["action_id"] == Action.REMIND:
+                reminded, skipped = deps.flows.remind_now(interview_id=number, now=now)
+                message = reminded_message(interview, reminded=reminded, skipped=skipped)
+            else:
+                deps.flows.extend(interview_id=number, now=now)
+                message = notice(f"Extended: the panel has another 24 hours for {interview.short_id}.")
+        except DomainError as exc:
+            message = notice(str(exc))
+        tell(client, user_id=user, channel_id=channel, message=message)
+        deps.flows.deliver(now=now)
+
+    for action_id in (Action.REMIND, Action.EXTEND):
+        app.action(action_id)(ack=ack_click, lazy=[remind_or_extend])
+
+    def snooze(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+        user, channel = where(body)
+        try:
+            deps.flows.snooze(interview_id=_id(action), user_id=user, now=deps.clock())
+            message = notice("Snoozed: I'll remind you again in an hour.")
+        except DomainError as exc:
+            message = notice(str(exc))
+        tell(client, user_id=user, channel_id=channel, message=message)
+
+    app.action(Action.SNOOZE)(ack=ack_click, lazy=[snooze])

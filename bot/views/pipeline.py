@@ -1,0 +1,97 @@
+"""What recruiters read: `/debrief list` and `/debrief status`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from slack_sdk.models.blocks import Block as SlackBlock
+
+from bot.domain.models import Interview, InterviewStatus
+from bot.views.common import (
+    Message,
+    context,
+    interview_line,
+    interview_plain,
+    mentions,
+    pack_lines,
+    section,
+    slack_date,
+    truncate,
+)
+
+_STATE = {
+    InterviewStatus.SCHEDULED: "🗓 upcoming",
+    InterviewStatus.COLLECTING: "✍️ awaiting debriefs",
+    InterviewStatus.SUMMARISED: "📊 summary posted",
+    InterviewStatus.CANCELLED: "🚫 cancelled",
+}
+
+
+def _list_line(interview: Interview, missing: Sequence[str]) -> str:
+    line = f"• *{interview.short_id}* {interview_line(interview)} — {slack_date(interview.starts_at)} · {_STATE[interview.status]}"
+    if interview.status is InterviewStatus.COLLECTING and missing:
+        line += f"\n    missing: {mentions(missing[:12])}"
+    return line
+
+
+def list_message(
+    rows: Sequence[tuple[Interview, Sequence[str]]], *, total: int, page: int, per_page: int
+) -> Message:
+    """A page of upcoming interviews and those awaiting feedback, newest first."""
+    if not rows:
+        text = (
+            "No upcoming interviews and none awaiting debriefs." if page <= 1 else f"There is no page {page}."
+        )
+        return Message(text=text, blocks=(section(text),))
+    first = (page - 1) * per_page + 1
+    heading = f"*Interviews {first}–{first + len(rows) - 1} of {total}*"
+    blocks: list[SlackBlock] = [section(heading)]
+    blocks += [section(text) for text in pack_lines([_list_line(i, m) for i, m in rows], max_chunks=10)]
+    if first + len(rows) - 1 < total:
+        blocks.append(context(f"More: `/debrief list {page + 1}`"))
+    return Message(text=f"Interviews {first}–{first + len(rows) - 1} of {total}", blocks=tuple(blocks))
+
+
+def status_message(
+    interview: Interview, *, submitted: Sequence[str], missing: Sequence[str], undelivered: int, pending: int
+) -> Message:
+    """Panel, who has submitted (never what), the deadline, the verdict once posted, and delivery trouble."""
+    lines = [
+        f"*{interview.short_id}* {interview_line(interview)} — {_STATE[interview.status]}",
+        f"Interview: {slack_date(interview.starts_at)} ({interview.length_minutes} min)",
+        f"Panel: {mentions(interview.interviewer_ids)}",
+        f"Submitted: {mentions(submitted) or 'nobody yet'}",
+    ]
+    if missing and interview.status is not InterviewStatus.CANCELLED:
+        lines.append(f"Missing: {mentions(missing)}")
+    if interview.deadline_at and interview.status in (InterviewStatus.SCHEDULED, InterviewStatus.COLLECTING):
+        lines.append(f"Deadline: {slack_date(interview.deadline_at)}")
+    if interview.verdict:
+        lines.append(f"Verdict: *{interview.verdict.capitalize()}*")
+    if interview.decision:
+        lines.append(f"Decision: *{interview.decision.label}*")
+    if interview.follow_up_at:
+        lines.append("💌 The candidate sent a follow-up note.")
+    blocks: list[SlackBlock] = [section(truncate("\n".join(lines), 3000))]
+    if undelivered:
+        blocks.append(
+            context(
+                f"⚠️ {undelivered} message(s) for this interview could not be delivered; Slack refused them (see the bot's logs)."
+            )
+        )
+    elif pending:
+        blocks.append(context(f"{pending} message(s) waiting to be delivered (Slack is being retried)."))
+    return Message(text=f"Status of {interview.short_id}: {interview_plain(interview)}", blocks=tuple(blocks))
+
+
+def reminded_message(interview: Interview, *, reminded: Sequence[str], skipped: Sequence[str]) -> Message:
+    """What `remind` did: who got a DM now, who was reminded less than an hour ago."""
+    lines = []
+    if reminded:
+        lines.append(f"Reminded {mentions(reminded)} about {interview.short_id}.")
+    if skipped:
+        lines.append(f"{mentions(skipped)} got a reminder less than an hour ago; try again later.")
+    if not lines:
+        lines.append(f"Everyone on {interview.short_id} has submitted. Nobody to remind.")
+    text = "\n".join(lines)
+    return Message(text=truncate(text, 3000), blocks=(section(truncate(text, 3000)),))
