@@ -114,6 +114,12 @@ class Courier:
         )
         return True
 
+    def permalink(self, channel: str, ts: str) -> str | None:
+        try:
+            return str(self.client.chat_getPermalink(channel=channel, message_ts=ts)["permalink"])
+        except (SlackApiError, KeyError):
+            return None
+
     def _resolve(self, repository: Repository, item: OutboxItem) -> dict[str, Any]:
         """Fill in where an update or thread reply goes, from the message it refers to."""
         payload = dict(item.payload)

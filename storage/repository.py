@@ -180,6 +180,39 @@ class Repository:
             ).all()
             return self._interviews(session, rows)
 
+    def editable_for(self, *, user_id: str, limit: int = 50) -> list[Interview]:
+        """Interviews still collecting where this interviewer has submitted (they may still edit)."""
+        with self._session() as session:
+            rows = session.exec(
+                select(InterviewRow)
+                .join(DebriefRow, col(DebriefRow.interview_id) == InterviewRow.id)
+                .where(
+                    DebriefRow.interviewer_id == user_id,
+                    InterviewRow.status == InterviewStatus.COLLECTING.value,
+                )
+                .order_by(col(InterviewRow.ends_at).desc())
+                .limit(limit)
+            ).all()
+            return self._interviews(session, rows)
+
+    def by_status(
+        self,
+        *,
+        status: InterviewStatus,
+        hiring_manager_id: str | None = None,
+        undecided: bool = False,
+        limit: int = 50,
+    ) -> list[Interview]:
+        """Interviews in one state, newest first; optionally one hiring manager's, or only undecided ones."""
+        with self._session() as session:
+            query = select(InterviewRow).where(InterviewRow.status == status.value)
+            if hiring_manager_id is not None:
+                query = query.where(InterviewRow.hiring_manager_id == hiring_manager_id)
+            if undecided:
+                query = query.where(col(InterviewRow.decision).is_(None))
+            rows = session.exec(query.order_by(col(InterviewRow.ends_at).desc()).limit(limit)).all()
+            return self._interviews(session, rows)
+
     def upcoming_for(self, *, user_id: str, now: datetime, limit: int = 50) -> list[Interview]:
         """Scheduled interviews this person is on the panel of, soonest first."""
         with self._session() as session:
@@ -716,15 +749,6 @@ class Repository:
                 .limit(limit)
             ).all()
             return self._interviews(session, rows), int(total)
-
-    def recent(self, *, user_id: str | None = None, limit: int = 10) -> list[Interview]:
-        """Summarised interviews, newest first; only this hiring manager's when `user_id` is given."""
-        with self._session() as session:
-            query = select(InterviewRow).where(InterviewRow.status == InterviewStatus.SUMMARISED.value)
-            if user_id is not None:
-                query = query.where(InterviewRow.hiring_manager_id == user_id)
-            rows = session.exec(query.order_by(col(InterviewRow.summarised_at).desc()).limit(limit)).all()
-            return self._interviews(session, rows)
 
     def between(self, *, start: datetime, end: datetime) -> list[tuple[Interview, list[Debrief]]]:
         """Interviews that started in [start, end), with their debriefs, oldest first (for export)."""

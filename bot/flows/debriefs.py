@@ -2,21 +2,48 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from bot.domain.models import Debrief, DebriefAnswers, Interview, InterviewStatus
 from bot.domain.validation import InvalidInput, NotAllowed, validate_answers
 from bot.flows.base import FlowsBase, mention, post
+from bot.views.home import HomeData
 from bot.views.messages import private_notes_dm, receipt_dm
 
 
 class DebriefFlows(FlowsBase):
-    def home(self, *, user_id: str, now: datetime) -> tuple[list[Interview], list[Interview]]:
-        """What the Home tab shows this person: (debriefs they owe, their upcoming interviews)."""
-        return (
-            self.repository.waiting_for(user_id=user_id),
-            self.repository.upcoming_for(user_id=user_id, now=now),
+    def home(self, *, user_id: str, is_recruiter: bool, now: datetime) -> HomeData:
+        """Everything this person's Home tab shows, by the roles they have."""
+        repo = self.repository
+        verdicts = repo.by_status(status=InterviewStatus.SUMMARISED, limit=10)
+        if not is_recruiter:
+            verdicts = [i for i in verdicts if i.hiring_manager_id == user_id]
+        pending = repo.by_status(
+            status=InterviewStatus.SUMMARISED, hiring_manager_id=user_id, undecided=True, limit=10
         )
+        awaiting = repo.by_status(status=InterviewStatus.COLLECTING, limit=11) if is_recruiter else []
+        return HomeData(
+            waiting=repo.waiting_for(user_id=user_id, limit=11),
+            upcoming=repo.upcoming_for(user_id=user_id, now=now, limit=30),
+            editable=repo.editable_for(user_id=user_id, limit=11),
+            is_recruiter=is_recruiter,
+            awaiting=[(i, repo.missing(interview_id=i.id)) for i in awaiting],
+            scheduled=repo.by_status(status=InterviewStatus.SCHEDULED, limit=30) if is_recruiter else [],
+            verdicts=verdicts,
+            pending_decisions=pending,
+            links=self.summary_links([*verdicts, *pending]),
+        )
+
+    def summary_links(self, interviews: Sequence[Interview]) -> dict[int, str]:
+        """Permalinks of posted summaries (the ones Slack will give us)."""
+        links: dict[int, str] = {}
+        for interview in interviews:
+            sent = self.repository.sent_message(key=f"summary:{interview.id}")
+            link = sent and self.courier.permalink(sent.channel, sent.ts)
+            if link:
+                links[interview.id] = link
+        return links
 
     def open_debrief(self, *, interview_id: int, user_id: str) -> tuple[Interview, DebriefAnswers | None]:
         """The interview and the user's own earlier answers, if they may write a debrief for it."""

@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from bot.domain.validation import DomainError, InvalidInput
 from bot.ids import Action, Block, Callback
 from bot.listeners.deps import Deps, tell
+from bot.listeners.home import refresh_home
 from bot.views.debrief import debrief_modal, read_debrief, read_debrief_meta
 from bot.views.messages import notice
 
@@ -58,7 +59,8 @@ def register(app: App, deps: Deps) -> None:
             return
         ack()
 
-    def deliver() -> None:
+    def deliver(body: dict[str, Any], client: WebClient) -> None:
         deps.flows.deliver(now=deps.clock())  # the receipt (and a summary, if this was the last one)
+        refresh_home(deps, client, body["user"]["id"])
 
     app.view(Callback.DEBRIEF)(ack=submit, lazy=[deliver])

@@ -7,8 +7,16 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
+from bot.ids import Action
 from bot.listeners.deps import Deps
 from bot.views.home import home_view
+from bot.views.schedule import schedule_modal
+
+
+def refresh_home(deps: Deps, client: WebClient, user: str) -> None:
+    """Publish this person's Home tab as it is now (after something they did changed it)."""
+    data = deps.flows.home(user_id=user, is_recruiter=deps.access.is_recruiter(user), now=deps.clock())
+    client.views_publish(user_id=user, view=home_view(data))
 
 
 def register(app: App, deps: Deps) -> None:
@@ -18,10 +26,15 @@ def register(app: App, deps: Deps) -> None:
     def publish(event: dict[str, Any], client: WebClient) -> None:
         if event.get("tab") != "home":
             return
-        user = event["user"]
-        waiting, upcoming = deps.flows.home(user_id=user, now=deps.clock())
-        view = home_view(waiting=waiting, upcoming=upcoming, is_recruiter=deps.access.is_recruiter(user))
-        client.views_publish(user_id=user, view=view)
+        refresh_home(deps, client, event["user"])
 
     # Publishing is idempotent, so a retried delivery of the same event does no harm.
     app.event("app_home_opened")(ack=ack_event, lazy=[publish])
+
+    def open_schedule(body: dict[str, Any], client: WebClient) -> None:
+        user = body["user"]["id"]
+        if deps.access.is_recruiter(user):
+            view = schedule_modal(default_channel_id=deps.default_channel, origin_channel_id=None)
+            client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    app.action(Action.SCHEDULE)(ack=ack_event, lazy=[open_schedule])

@@ -1,62 +1,140 @@
-"""The Home tab: what is waiting for this person, and what is coming up."""
+"""The Home tab, per viewer: what waits for them as interviewer, recruiter and hiring manager."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from slack_sdk.models.blocks import Block as SlackBlock
 from slack_sdk.models.blocks import SectionBlock
 from slack_sdk.models.views import View
 
 from bot.domain.models import Interview
-from bot.ids import Action
+from bot.ids import Action, Block
 from bot.views.common import (
+    actions,
     button,
     context,
     divider,
+    escape,
     header,
     interview_line,
+    mentions,
     mrkdwn,
     pack_lines,
     section,
     slack_date,
 )
 
-MAX_LISTED = 20  # per list: keeps the tab far inside Slack's 100 blocks
+MAX_BUTTON_ROWS = 10  # per list with a button on each row; the rest is counted, not dropped
+MAX_BLOCKS = 100
 
 
-def _waiting(interview: Interview) -> SectionBlock:
+@dataclass(frozen=True)
+class HomeData:
+    """Everything one person's Home tab shows; lists are newest first."""
+
+    waiting: Sequence[Interview] = ()  # debriefs they owe
+    upcoming: Sequence[Interview] = ()  # interviews they're on
+    editable: Sequence[Interview] = ()  # their debriefs still open for edits
+    is_recruiter: bool = False
+    awaiting: Sequence[tuple[Interview, Sequence[str]]] = ()  # recruiter: (interview, missing)
+    scheduled: Sequence[Interview] = ()  # recruiter: upcoming interviews
+    verdicts: Sequence[Interview] = ()  # recent summaries (recruiter: all; hiring manager: theirs)
+    pending_decisions: Sequence[Interview] = ()  # hiring manager: summaries awaiting their decision
+    links: Mapping[int, str] = field(default_factory=dict)  # interview id -> summary permalink
+
+
+def _row(interview: Interview, label: str, action_id: str, *, prefix: str, extra: str = "") -> SectionBlock:
+    text = f"{interview_line(interview)}\n{interview.short_id} · {slack_date(interview.starts_at)}{extra}"
     return SectionBlock(
-        block_id=f"waiting-{interview.id}",
-        text=mrkdwn(
-            f"{interview_line(interview)}\nInterview {interview.short_id} · {slack_date(interview.starts_at)}"
-        ),
-        accessory=button(
-            "Write debrief", action_id=Action.WRITE_DEBRIEF, value=str(interview.id), style="primary"
-        ),
+        block_id=f"{prefix}-{interview.id}",
+        text=mrkdwn(text),
+        accessory=button(label, action_id=action_id, value=str(interview.id)),
     )
 
 
-def _more(count: int) -> list[SlackBlock]:
-    return [context(f"…and {count} more.")] if count > 0 else []
+def _rows(
+    items: Sequence[Interview], make: Callable[[Interview], SlackBlock], *, more_hint: str
+) -> list[SlackBlock]:
+    blocks: list[SlackBlock] = [make(i) for i in items[:MAX_BUTTON_ROWS]]
+    if len(items) > MAX_BUTTON_ROWS:
+        blocks.append(context(f"…and {len(items) - MAX_BUTTON_ROWS} more — {more_hint}"))
+    return blocks
 
 
-def home_view(*, waiting: Sequence[Interview], upcoming: Sequence[Interview], is_recruiter: bool) -> View:
-    """The Home tab for one person: debriefs waiting for them (with buttons) and their upcoming interviews."""
-    blocks: list[SlackBlock] = [header("Your debriefs")]
-    if waiting:
-        blocks += [_waiting(i) for i in waiting[:MAX_LISTED]] + _more(len(waiting) - MAX_LISTED)
+def _lines(lines: Sequence[str]) -> list[SlackBlock]:
+    return [
+        section(text)
+        for text in pack_lines(lines, max_chunks=3, more=lambda n: f"_…and {n} more — /debrief list_")
+    ]
+
+
+def _verdict_line(interview: Interview, links: Mapping[int, str]) -> str:
+    verdict = (interview.verdict or "").capitalize()
+    decided = f" · decided *{interview.decision.label}*" if interview.decision else ""
+    link = links.get(interview.id)
+    where = f" · <{escape(link)}|summary>" if link else ""
+    return f"• {interview_line(interview)} — *{verdict}*{decided}{where}"
+
+
+def home_view(data: HomeData) -> View:
+    """The Home tab for one person; stays inside 100 blocks however much data there is."""
+    blocks: list[SlackBlock] = [header("Debriefs waiting for you")]
+    if data.waiting:
+        blocks += _rows(
+            data.waiting,
+            lambda i: _row(i, "Write debrief", Action.WRITE_DEBRIEF, prefix="waiting"),
+            more_hint="see your DMs from me",
+        )
     else:
         blocks.append(section("Nothing is waiting for you. 🎉"))
-    blocks += [divider(), header("Your upcoming interviews")]
-    if upcoming:
-        lines = [f"• {interview_line(i)} — {slack_date(i.starts_at)}" for i in upcoming]
-        blocks += [section(text) for text in pack_lines(lines, max_chunks=5)]
-    else:
-        blocks.append(section("No interviews on your calendar with Debrief."))
-    tip = "Recruiters: `/debrief schedule` sets up an interview." if is_recruiter else ""
+    if data.editable:
+        blocks += [header("Your debriefs (still open for edits)")]
+        blocks += _rows(
+            data.editable,
+            lambda i: _row(i, "Edit my debrief", Action.EDIT_DEBRIEF, prefix="editable"),
+            more_hint="the receipts in your DMs have Edit buttons",
+        )
+    if data.upcoming:
+        blocks += [header("Your upcoming interviews")]
+        blocks += _lines([f"• {interview_line(i)} — {slack_date(i.starts_at)}" for i in data.upcoming])
+    if data.pending_decisions:
+        blocks += [divider(), header("Waiting for your decision")]
+        blocks += _lines([_verdict_line(i, data.links) for i in data.pending_decisions])
+    if data.is_recruiter:
+        blocks += [
+            divider(),
+            header("Recruiting"),
+            actions(
+                button("Schedule interview", action_id=Action.SCHEDULE, value="home", style="primary"),
+                block_id=Block.ACTIONS,
+            ),
+        ]
+        if data.awaiting:
+            missing = {i.id: m for i, m in data.awaiting}
+            blocks.append(section("*Awaiting feedback*"))
+            blocks += _rows(
+                [i for i, _ in data.awaiting],
+                lambda i: _row(
+                    i,
+                    "Remind",
+                    Action.REMIND,
+                    prefix="awaiting",
+                    extra=f"\nMissing: {mentions(missing[i.id][:12])}",
+                ),
+                more_hint="/debrief list",
+            )
+        if data.scheduled:
+            blocks.append(section("*Upcoming interviews*"))
+            blocks += _lines(
+                [f"• {i.short_id} {interview_line(i)} — {slack_date(i.starts_at)}" for i in data.scheduled]
+            )
+    if data.verdicts:
+        blocks += [divider(), header("Recent verdicts")]
+        blocks += _lines([_verdict_line(i, data.links) for i in data.verdicts])
     blocks += [
         divider(),
-        context(f"After each interview I'll ask you for a short debrief. {tip} `/debrief help` for more."),
+        context("After each interview I'll ask you for a short debrief. `/debrief help` for more."),
     ]
-    return View(type="home", blocks=blocks)
+    return View(type="home", blocks=blocks[:MAX_BLOCKS])

@@ -244,13 +244,23 @@ def test_health_check(running: RunningBot) -> None:
 def test_home_tab_lists_what_is_waiting(running: RunningBot, fake: FakeSlack, clock: FakeClock) -> None:
     schedule(running, fake, clock, starts_at=clock.now - timedelta(hours=1))  # over: prompted now
     schedule(running, fake, clock, candidate="Edsger Dijkstra", starts_at=clock.now + timedelta(days=2))
+
+    def published_for(user: str) -> list:
+        return fake.calls("views.publish", ok=True) and [
+            c for c in fake.calls("views.publish", ok=True) if c.params.get("user_id") == user
+        ]
+
     running.slack.event({"type": "app_home_opened", "user": ANA, "tab": "home"})
-    fake.wait_for("views.publish", ok=True)
+    fake.wait_for("views.publish", ok=True, predicate=lambda c: c.params.get("user_id") == ANA)
     home = text_of(fake.home_view(ANA))
     assert "Grace Hopper" in home and "Write debrief" in home  # waiting for her debrief
     assert "Edsger Dijkstra" in home  # upcoming
+    assert "Recruiting" in home  # nobody is configured as recruiter, so everyone may schedule
     running.slack.event(
         {"type": "app_home_opened", "user": ANA, "tab": "home"}, retry_num=1, retry_reason="timeout"
     )
-    fake.wait_for("views.publish", count=2, ok=True)  # a retried delivery just publishes the same tab again
+    fake.wait_for("views.publish", count=2, ok=True, predicate=lambda c: c.params.get("user_id") == ANA)
+    assert len(published_for(ANA)) == 2  # a retried delivery just publishes the same tab again
+    running.slack.event({"type": "app_home_opened", "user": ANA, "tab": "messages"})
+    assert len(published_for(ANA)) == 2  # the Messages tab needs nothing
     assert fake.errors == []
