@@ -19,6 +19,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from bot.access import Access
+from bot.channels import Channels
 from bot.directory import Directory
 from bot.domain.validation import DomainError
 from bot.flows import Flows, Timing
@@ -80,6 +81,9 @@ def build(
         repository=repository,
         courier=Courier(client),
         offsets=directory.offset,
+        channels=Channels(client),
+        per_candidate=settings.debrief_channel_mode == "per_candidate",
+        archive_after=timedelta(days=settings.debrief_archive_after_days),
         timing=Timing(
             remind_after=timedelta(minutes=settings.debrief_remind_after_minutes),
             deadline=timedelta(minutes=settings.debrief_deadline_minutes),

@@ -7,6 +7,7 @@ only a crash between the two can repeat it, and the lease keeps every other proc
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Any
@@ -64,6 +65,8 @@ class Courier:
         self.give_up_after = give_up_after
         self.max_backoff = max_backoff
         self.workers = workers
+        # Told about every call given up on, so a person hears about it (set by the flows).
+        self.on_failure: Callable[[OutboxItem, str], None] | None = None
 
     def deliver(self, repository: Repository, *, now: datetime) -> int:
         """Send everything due; calls to one channel go in order, different channels in parallel."""

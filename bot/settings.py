@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     slack_api_url: str = SLACK_API_URL
     database_url: str = DEFAULT_DATABASE_URL
     debrief_channel: str = ""
+    debrief_channel_mode: Literal["shared", "per_candidate"] = "shared"
+    debrief_archive_after_days: int = Field(default=7, ge=0, le=365)
     debrief_recruiters: Annotated[tuple[str, ...], NoDecode] = ()
     debrief_tick_seconds: float = Field(default=30.0, gt=0, le=3600)
     debrief_remind_after_minutes: int = Field(default=120, ge=1)

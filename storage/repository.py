@@ -52,6 +52,7 @@ class Outgoing:
     method: str
     payload: dict[str, Any]
     interview_id: int | None = None
+    not_before: datetime | None = None  # e.g. archiving a channel days after the decision
 
 
 @dataclass(frozen=True)
@@ -510,7 +511,7 @@ class Repository:
                     method=item.method,
                     payload=item.payload,
                     interview_id=item.interview_id,
-                    next_attempt_at=now,
+                    next_attempt_at=item.not_before or now,
                     created_at=now,
                 )
             )
@@ -627,6 +628,22 @@ class Repository:
             )
             session.commit()
             return bool(result.rowcount)
+
+    def set_channel(self, *, interview_id: int, channel_id: str, own: bool) -> None:
+        self._update_interview(interview_id, channel_id=channel_id, own_channel=own)
+
+    def owns_channel(self, *, interview_id: int) -> bool:
+        with self._session() as session:
+            return bool(
+                session.exec(select(InterviewRow.own_channel).where(InterviewRow.id == interview_id)).one()
+            )
+
+    def delete_interview(self, *, interview_id: int) -> None:
+        """Undo a scheduling whose Slack side failed (nothing has been sent for it yet)."""
+        with self._session() as session:
+            session.exec(delete(PanelistRow).where(col(PanelistRow.interview_id) == interview_id))
+            session.exec(delete(InterviewRow).where(col(InterviewRow.id) == interview_id))
+            session.commit()
 
     def record_decision(self, *, interview_id: int, decision: Decision, user_id: str, now: datetime) -> bool:
         """Record the hiring manager's decision; False if one was already recorded."""

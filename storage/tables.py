@@ -31,6 +31,7 @@ class InterviewRow(SQLModel, table=True):
     ends_at: datetime = Field(sa_type=DateTime(timezone=True))
     deadline_at: datetime = Field(sa_type=DateTime(timezone=True))
     channel_id: str = Field(max_length=32)
+    own_channel: bool = False  # created by the bot for this candidate (archived after the decision)
     notes: str = Field(default="", sa_type=Text)
     status: str = Field(default="scheduled", max_length=16)
     prompted_at: datetime | None = _utc_column()

@@ -6,13 +6,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.channels import Channels
 from bot.domain.models import Interview
 from bot.domain.summary import Policy, Summary, summarise
 from bot.domain.validation import NotFound
 from bot.outbox import Courier
 from bot.views.messages import private_notes_dm, prompt_dm, prompt_message
 from bot.views.summary import summary_message
-from storage.repository import Outgoing, Repository
+from storage.repository import OutboxItem, Outgoing, Repository
 
 
 @dataclass(frozen=True)
@@ -56,12 +57,19 @@ class FlowsBase:
         timing: Timing,
         policy: Policy,
         offsets: Offsets | None = None,
+        channels: Channels | None = None,
+        per_candidate: bool = False,
+        archive_after: timedelta = timedelta(days=7),
     ) -> None:
+        self.channels = channels
+        self.per_candidate = per_candidate
+        self.archive_after = archive_after
         self.repository = repository
         self.courier = courier
         self.timing = timing
         self.policy = policy
         self.offsets: Offsets = offsets or (lambda _user, _now: None)
+        courier.on_failure = self.undeliverable
 
     def interview(self, *, interview_id: int) -> Interview:
         interview = self.repository.get_interview(interview_id=interview_id)
@@ -178,6 +186,36 @@ class FlowsBase:
             )
         return self.repository.claim_summary(
             interview_id=interview.id, now=now, final=True, verdict=summary.verdict.kind.value, outgoing=owed
+        )
+
+    def undeliverable(self, item: OutboxItem, error: str) -> None:
+        """A channel post Slack refused for good: tell the recruiter what to do, never fail silently."""
+        channel = str(item.payload.get("channel", ""))
+        if (
+            item.interview_id is None
+            or item.kind not in ("prompt", "summary")
+            or not channel.startswith(("C", "G"))
+        ):
+            return
+        interview = self.repository.get_interview(interview_id=item.interview_id)
+        if interview is None:
+            return
+        what = "prompt" if item.kind == "prompt" else "summary"
+        text = (
+            f"⚠️ I couldn't post the {what} for {interview.short_id} in <#{channel}> (Slack said `{error}`). "
+            f"If it's a private channel, type `/invite @Debrief` there; then `/debrief status {interview.id}` shows where things stand."
+        )
+        self.repository.enqueue(
+            outgoing=[
+                post(
+                    f"undeliverable:{item.key}",
+                    "notice",
+                    interview.id,
+                    interview.recruiter_id,
+                    {"text": text},
+                )
+            ],
+            now=item.created_at,
         )
 
     def deliver(self, *, now: datetime) -> int:

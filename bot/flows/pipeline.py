@@ -8,6 +8,9 @@ import io
 from dataclasses import dataclass
 from datetime import datetime
 
+from slack_sdk.errors import SlackApiError
+
+from bot.channels import channel_name
 from bot.domain.models import Debrief, Decision, Interview, InterviewDraft, InterviewStatus
 from bot.domain.validation import InvalidInput, NotAllowed, validate_draft
 from bot.flows.base import FlowsBase, mention, post
@@ -34,6 +37,10 @@ class PipelineFlows(FlowsBase):
         errors = validate_draft(draft, now=now, bot_user_id=bot_user_id)
         if errors:
             raise InvalidInput(errors)
+        if self.channels is not None and not self.per_candidate:
+            problem = self.channels.ensure_member(draft.channel_id)
+            if problem:
+                raise InvalidInput({"channel": problem})
         interview = self.repository.create_interview(
             draft=draft,
             recruiter_id=recruiter_id,
@@ -41,9 +48,28 @@ class PipelineFlows(FlowsBase):
             remind_after=self.timing.remind_after,
             now=now,
         )
+        if self.per_candidate and self.channels is not None:
+            interview = self._own_channel(interview)
         if interview.ends_at <= now:
             self.prompt(interview, now=now)
         return interview
+
+    def _own_channel(self, interview: Interview) -> Interview:
+        """Per-candidate mode: a private channel for this candidate's huddle, with the people in it."""
+        assert self.channels is not None
+        topic = f"Debrief for {interview.candidate} ({interview.role}, {interview.stage.label}) · {interview.short_id}"
+        members = [*interview.interviewer_ids, interview.hiring_manager_id, interview.recruiter_id]
+        try:
+            channel = self.channels.create_private(
+                name=channel_name(interview.candidate, interview.id), members=members, topic=topic
+            )
+        except (SlackApiError, RuntimeError) as exc:
+            self.repository.delete_interview(interview_id=interview.id)
+            raise InvalidInput(
+                {"candidate": f"I couldn't create a channel for this candidate ({exc}). Nothing was saved."}
+            ) from exc
+        self.repository.set_channel(interview_id=interview.id, channel_id=channel, own=True)
+        return self.interview(interview_id=interview.id)
 
     def check_reschedulable(self, *, interview_id: int) -> Interview:
         interview = self.interview(interview_id=interview_id)

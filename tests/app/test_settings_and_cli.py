@@ -116,6 +116,10 @@ def test_manifest_is_valid_and_declares_what_the_code_uses() -> None:
         "usergroups:read",
         "users:read",
         "files:write",
+        # conversations.info (can we post there?); per-candidate private channels (create/invite/topic/archive):
+        "channels:read",
+        "groups:read",
+        "groups:write",
     }
     assert manifest["settings"]["socket_mode_enabled"] is True
 

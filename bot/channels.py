@@ -1,0 +1,70 @@
+"""Where the huddle happens: making sure the bot can post in a channel, and per-candidate channels."""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+log = logging.getLogger(__name__)
+
+MAX_NAME = 80
+
+
+def channel_name(candidate: str, interview_id: int) -> str:
+    """A valid Slack channel name: `debrief-<candidate>-<id>` in lowercase ASCII, at most 80 characters."""
+    ascii_name = unicodedata.normalize("NFKD", candidate).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "candidate"
+    suffix = f"-{interview_id}"
+    return f"debrief-{slug}"[: MAX_NAME - len(suffix)].rstrip("-") + suffix
+
+
+class Channels:
+    """Slack channel chores for flows; every method answers in words a recruiter can act on."""
+
+    def __init__(self, client: WebClient) -> None:
+        self.client = client
+
+    def ensure_member(self, channel_id: str) -> str | None:
+        """Join a public channel if needed; None when the bot can post there, else what to do about it."""
+        try:
+            info = self.client.conversations_info(channel=channel_id)["channel"]
+        except SlackApiError as exc:
+            if (
+                exc.response.get("error") == "channel_not_found"
+            ):  # private channels we're not in look like this
+                return "I can't see that channel. If it's private, type /invite @Debrief in it, then submit again."
+            raise
+        if info.get("is_member") or info.get("is_im"):
+            return None
+        if info.get("is_private"):
+            return "I'm not in that private channel: type /invite @Debrief in it, then submit again."
+        try:
+            self.client.conversations_join(channel=channel_id)
+        except SlackApiError as exc:
+            return f"I couldn't join that channel ({exc.response.get('error')}). Invite me with /invite @Debrief."
+        return None
+
+    def create_private(self, *, name: str, members: list[str], topic: str) -> str:
+        """Create a private channel (a numbered variant if the name is taken), invite, set the topic."""
+        channel_id = ""
+        for attempt in range(1, 6):
+            candidate = name if attempt == 1 else f"{name[: MAX_NAME - 3]}-{attempt}"
+            try:
+                channel_id = self.client.conversations_create(name=candidate, is_private=True)["channel"][
+                    "id"
+                ]
+                break
+            except SlackApiError as exc:
+                if exc.response.get("error") != "name_taken":
+                    raise
+        if not channel_id:
+            raise RuntimeError(f"every variant of channel name {name} is taken")
+        invitees = sorted(set(members))
+        if invitees:
+            self.client.conversations_invite(channel=channel_id, users=",".join(invitees))
+        self.client.conversations_setTopic(channel=channel_id, topic=topic[:250])
+        return channel_id
