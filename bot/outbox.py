@@ -155,6 +155,8 @@ class Courier:
                 "giving up on %s (%s) after %d attempts: %s", item.key, item.method, item.attempts, error
             )
             repository.outbox_failed(outbox_id=item.id, error=error)
+            if self.on_failure is not None:
+                self.on_failure(item, error)
             return
         backoff = min(self.max_backoff, timedelta(seconds=2 ** min(item.attempts, 12)))
         log.warning("will retry %s in %ss: %s", item.key, int(backoff.total_seconds()), error)

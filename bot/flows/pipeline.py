@@ -198,13 +198,23 @@ class PipelineFlows(FlowsBase):
         interview = self.interview(interview_id=interview_id)
         if not (is_recruiter or user_id in (interview.hiring_manager_id, interview.recruiter_id)):
             raise NotAllowed(
-                f"Only the hiring manager ({mention(interview.hiring_manager_id)}) or a recruiter can decide."
+                f"Only the hiring manager or a recruiter can record a decision on {interview.candidate}."
             )
         if not self.repository.record_decision(
             interview_id=interview_id, decision=decision, user_id=user_id, now=now
         ):
             raise NotAllowed(f"A decision on {interview.candidate} is already recorded.")
         self.refresh_summary(interview_id, now=now)
+        if self.repository.owns_channel(interview_id=interview_id):
+            archive = Outgoing(
+                key=f"archive:{interview_id}",
+                kind="archive",
+                method="conversations.archive",
+                payload={"channel": interview.channel_id},
+                interview_id=interview_id,
+                not_before=now + self.archive_after,
+            )
+            self.repository.enqueue(outgoing=[archive], now=now)
         return self.interview(interview_id=interview_id)
 
     def list_open(self, *, page: int = 1) -> tuple[list[tuple[Interview, list[str]]], int]:

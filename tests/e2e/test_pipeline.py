@@ -1,0 +1,262 @@
+"""Recruiters run the pipeline from Slack: /debrief list, status, remind, close, cancel, reschedule, export;
+reminders that respect working hours and snoozes; where the huddle happens."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+
+from bot.ids import Action
+from tests.conftest import FakeClock
+from tests.e2e.harness import (
+    ANA,
+    BO,
+    CHANNEL,
+    HIRING_MANAGER,
+    OUTSIDER,
+    RECRUITER,
+    RunningBot,
+    settings_for,
+    start_bot,
+    workspace,
+)  # fmt: skip
+from tests.e2e.test_debrief_loop import (
+    message_with_button,
+    open_schedule_modal,
+    schedule,
+    text_of,
+    write_debrief,
+)
+from tests.fakeslack import FakeSlack, last_view
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeSlack]:
+    with workspace() as fake:
+        yield fake
+
+
+@pytest.fixture
+def running(fake: FakeSlack, clock: FakeClock, database_url: str) -> Iterator[RunningBot]:
+    running = start_bot(
+        settings_for(fake, database_url, debrief_recruiters=(RECRUITER,)), fake, clock, with_scheduler=False
+    )
+    yield running
+    running.stop()
+
+
+def say(running: RunningBot, text: str, user: str = RECRUITER) -> str:
+    """Run `/debrief <text>` and return what the person sees."""
+    response = running.slack.command(text=text, user_id=user, channel_id=CHANNEL)
+    assert response.status == 200
+    body = response.json() if response.body else {}  # a bare ack (a modal is on its way) has no body
+    return body.get("text", "") + str(body.get("blocks", ""))
+
+
+def test_list_status_and_wrong_ids(running: RunningBot, fake: FakeSlack, clock: FakeClock) -> None:
+    schedule(running, fake, clock, starts_at=clock.now - timedelta(hours=1))  # #1, awaiting debriefs
+    schedule(running, fake, clock, candidate="Edsger Dijkstra", starts_at=clock.now + timedelta(days=1))  # #2
+    fake.wait_for("chat.postMessage", count=3, ok=True)
+    write_debrief(running, fake, ANA)
+
+    listing = say(running, "list")
+    assert "Grace Hopper" in listing and "Edsger Dijkstra" in listing
+    assert listing.index("Edsger Dijkstra") < listing.index("Grace Hopper")  # newest first
+    assert f"<@{BO}>" in listing  # who is missing
+
+    status = say(running, "status #1")
+    assert f"Submitted: <@{ANA}>" in status and f"Missing: <@{BO}>" in status
+    assert "compiler blog post" not in status  # who submitted, never what
+    assert "No interview #99" in say(running, "status 99")
+    assert "Which interview?" in say(running, "status")
+    assert "Only recruiters" in say(running, "status 1", user=OUTSIDER)
+
+
+def test_list_paginates_past_20(running: RunningBot, fake: FakeSlack, clock: FakeClock) -> None:
+    for n in range(23):
+        schedule(
+            running, fake, clock, candidate=f"Candidate {n:02d}", starts_at=clock.now + timedelta(hours=n + 1)
+        )
+    first = say(running, "list")
+    assert "1–20 of 23" in first and "/debrief list 2" in first
+    second = say(running, "list 2")
+    assert "21–23 of 23" in second and "Candidate 00" in second and "Candidate 22" not in second
+
+
+def test_remind_at_most_once_an_hour(running: RunningBot, fake: FakeSlack, clock: FakeClock) -> None:
+    schedule(running, fake, clock, starts_at=clock.now - timedelta(hours=1))
+    fake.wait_for("chat.postMessage", count=3, ok=True)
+    write_debrief(running, fake, ANA)
+    assert f"Reminded <@{BO}>" in say(running, "remind 1")
+    fake.wait_for(
+        "chat.postMessage", predicate=lambda c: c.params.get("channel") == BO and "Snooze" in str(c.params)
+    )
+    assert "less than an hour ago" in say(running, "remind 1")
+    clock.advance(minutes=61)
+    assert f"Reminded <@{BO}>" in say(running, "remind 1")
+    assert len([m for m in fake.messages(ANA) if "Snooze" in str(m)]) == 0  # she had submitted
+
+
+def test_cancel_stops_prompts_and_marks_posted_messages(
+    running: RunningBot, fake: FakeSlack, clock: FakeClock
+) -> None:
+    schedule(running, fake, clock, starts_at=clock.now - timedelta(hours=1))  # prompted at once
+    schedule(running, fake, clock, candidate="Edsger Dijkstra", starts_at=clock.now + timedelta(hours=1))
+    fake.wait_for("chat.postMessage", count=3, ok=True)
+    prompt = fake.messages(CHANNEL)[0]
+    assert "Cancelled #1" in say(running, "cancel 1")
+    fake.wait_for("chat.update", ok=True)
+    assert "cancelled" in text_of(fake.find_message(prompt["ts"])[1])
+    assert "Cancelled #2" in say(running, "cancel 2")
+    clock.advance(hours=3)
+    running.bot.flows.tick(now=clock())
+    assert not any("Edsger" in text_of(m) for m in fake.messages(CHANNEL))  # its prompt never goes out
+    assert "already cancelled" in say(running, "cancel 2")
+    running.slack.block_action(
+        Action.WRITE_DEBRIEF, user_id=ANA, message=message_with_button(fake, ANA, Action.WRITE_DEBRIEF)
+    )
+    fake.wait_for("chat.postEphemeral", predicate=lambda c: c.params.get("user") == ANA)
+    assert "cancelled" in fake.ephemerals(user=ANA)[-1]["text"]
+
+
+def test_reschedule_opens_prefilled_and_moves_the_prompt(
+    running: RunningBot, fake: FakeSlack, clock: FakeClock
+) -> None:
+    schedule(running, fake, clock)  # ends in 1 h 45 min
+    say(running, "reschedule #1")
+    fake.wait_for("views.open", count=2, ok=True)
+    modal = last_view(fake)
+    assert "Grace Hopper" in text_of(modal) and modal["title"]["text"] == "Reschedule interview"
+    response = running.slack.view_submission(
+        modal, {"starts_at": clock.now + timedelta(days=1)}, user_id=RECRUITER
+    )
+    assert response.json()["response_action"] == "update"
+    clock.advance(hours=3)
+    running.bot.flows.tick(now=clock())
+    assert fake.messages(CHANNEL) == []  # the old time passed: nothing
+    clock.advance(days=1)
+    running.bot.flows.tick(now=clock())
+    assert len(fake.messages(CHANNEL)) == 1 and "Grace Hopper" in text_of(fake.messages(CHANNEL)[0])
+
+
+def test_export_uploads_a_csv_to_the_recruiters_dm(
+    running: RunningBot, fake: FakeSlack, clock: FakeClock
+) -> None:
+    schedule(running, fake, clock, candidate="=HYPERLINK(evil)", starts_at=clock.now - timedelta(hours=1))
+    fake.wait_for("chat.postMessage", count=3, ok=True)
+    write_debrief(running, fake, ANA)
+    assert "isn't a date" in say(running, "export 2026-13-01")
+    assert "Preparing your export" in say(running, "export 2026-03-01 2026-03-02")
+    fake.wait_for("files.completeUploadExternal", ok=True)
+    [upload] = fake.uploaded_files()
+    rows = list(csv.DictReader(io.StringIO(upload.text)))
+    assert [(r["interviewer"], r["recommendation"]) for r in rows] == [(ANA, "Strong yes")]
+    assert rows[0]["candidate"] == "'=HYPERLINK(evil)"  # no formula runs in a spreadsheet
+    assert rows[0]["hiring_manager"] == HIRING_MANAGER
+
+
+def test_reminders_wait_for_working_hours_and_snooze(
+    fake: FakeSlack, clock: FakeClock, database_url: str
+) -> None:
+    fake.add_user("UTOKYO", "kenji", tz="Asia/Tokyo")
+    running = start_bot(settings_for(fake, database_url), fake, clock, with_scheduler=False)
+    try:
+        # 09:00 UTC Monday = 18:00 in Tokyo: the interview ends at 09:45, reminder due at 11:45 UTC (20:45 JST).
+        schedule(running, fake, clock, interviewers=[ANA, "UTOKYO"], starts_at=clock.now)
+        clock.advance(hours=3)
+        running.bot.flows.tick(now=clock())
+        reminders = lambda user: [m for m in fake.messages(user) if "Snooze" in str(m)]  # noqa: E731
+        assert len(reminders(ANA)) == 1  # UTC working hours
+        assert reminders("UTOKYO") == []  # night in Tokyo: waits for the morning
+        clock.advance(hours=12)  # 00:00 UTC Tuesday = 09:00 Tokyo
+        running.bot.flows.tick(now=clock())
+        assert len(reminders("UTOKYO")) == 1
+
+        running.slack.block_action(Action.SNOOZE, user_id=ANA, message=reminders(ANA)[0])
+        fake.wait_for(
+            "chat.postEphemeral",
+            predicate=lambda c: c.params.get("user") == ANA and "Snoozed" in str(c.params),
+        )
+        clock.advance(hours=9)  # 09:00 UTC Tuesday: her snooze (1 h) is long over
+        running.bot.flows.tick(now=clock())
+        assert len(reminders(ANA)) == 2
+        running.bot.flows.tick(now=clock() + timedelta(hours=1))
+        assert len(reminders(ANA)) == 2  # one reminder per snooze, not one per tick
+    finally:
+        running.stop()
+
+
+def test_private_channel_the_bot_is_not_in_is_refused_inline(
+    running: RunningBot, fake: FakeSlack, clock: FakeClock
+) -> None:
+    fake.add_channel("CSECRET", "secret-hiring", is_private=True, member=False)
+    fake.add_channel("CPUBLIC", "open-hiring", is_private=False, member=False)
+    view = open_schedule_modal(running, fake)
+    refused = running.slack.view_submission(
+        view, {**_values(clock), "channel": "CSECRET"}, user_id=RECRUITER
+    ).json()
+    assert refused["response_action"] == "errors" and "/invite @Debrief" in refused["errors"]["channel"]
+    accepted = running.slack.view_submission(
+        view, {**_values(clock), "channel": "CPUBLIC"}, user_id=RECRUITER
+    ).json()
+    assert accepted["response_action"] == "update"
+    assert fake.channel("CPUBLIC").is_member  # it joined the public channel by itself
+
+
+def _values(clock: FakeClock) -> dict:
+    from tests.e2e.test_debrief_loop import schedule_values
+
+    return schedule_values(clock)
+
+
+def test_per_candidate_channels(fake: FakeSlack, clock: FakeClock, database_url: str) -> None:
+    running = start_bot(
+        settings_for(fake, database_url, debrief_channel_mode="per_candidate", debrief_archive_after_days=3),
+        fake, clock, with_scheduler=False,
+    )  # fmt: skip
+    try:
+        schedule(running, fake, clock, candidate="Zoë O'Brien", starts_at=clock.now - timedelta(hours=1))
+        created = fake.calls("conversations.create", ok=True)[0]
+        assert created.params["name"] == "debrief-zoe-o-brien-1"
+        channel = created.response["channel"]["id"]
+        invited = set(fake.calls("conversations.invite", ok=True)[0].params["users"].split(","))
+        assert invited == {ANA, BO, HIRING_MANAGER, RECRUITER}
+        assert "Zoë" in fake.calls("conversations.setTopic", ok=True)[0].params["topic"]
+        fake.wait_for("chat.postMessage", count=3, ok=True)
+        write_debrief(running, fake, ANA)
+        write_debrief(running, fake, BO)
+        fake.wait_for(
+            "chat.postMessage",
+            predicate=lambda c: c.params.get("channel") == channel and "decide_hold" in str(c.params),
+        )
+        summary = message_with_button(fake, channel, Action.DECIDE_HOLD)
+        running.slack.block_action(
+            Action.DECIDE_HOLD, user_id=HIRING_MANAGER, channel_id=channel, message=summary
+        )
+        fake.wait_for("chat.update", ok=True)
+        clock.advance(days=2)
+        running.bot.flows.tick(now=clock())
+        assert fake.calls("conversations.archive") == []
+        clock.advance(days=2)
+        running.bot.flows.tick(now=clock())
+        assert fake.channel(channel).is_archived
+    finally:
+        running.stop()
+
+
+def test_a_channel_the_bot_was_removed_from_is_reported_to_the_recruiter(
+    running: RunningBot, fake: FakeSlack, clock: FakeClock
+) -> None:
+    fake.add_channel("CGONE", "was-hiring", is_private=True, member=True)
+    schedule(running, fake, clock, channel="CGONE")  # fine at scheduling time
+    fake.add_channel("CGONE", "was-hiring", is_private=True, member=False)  # then the bot is removed from it
+    clock.advance(hours=2)
+    running.bot.flows.tick(now=clock())
+    fake.wait_for("chat.postMessage", predicate=lambda c: c.params.get("channel") == RECRUITER)
+    notice = text_of(fake.messages(RECRUITER)[-1])
+    assert "channel_not_found" in notice and "/invite @Debrief" in notice and "#1" in notice
+    assert "1 message(s) for this interview could not be delivered" in say(running, "status 1")
