@@ -93,6 +93,7 @@ def _run(settings: Settings, *, with_scheduler: bool) -> int:
     finally:
         if scheduler.running:
             scheduler.shutdown(wait=False)
+        bot.close()
     return 0
 
 
@@ -112,6 +113,7 @@ def _run_scheduler_only(settings: Settings) -> int:
     scheduler.start()
     stop.wait()
     scheduler.shutdown()
+    bot.close()
     return 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -65,6 +66,12 @@ class Bot:
     repository: Repository
     client: WebClient
     clock: Clock
+    executor: ThreadPoolExecutor  # runs Bolt's lazy listeners
+
+    def close(self) -> None:
+        """Let lazy listeners finish (they send what a person is waiting for), then release the database."""
+        self.executor.shutdown(wait=True)
+        self.repository.engine.dispose()
 
 
 def build(
@@ -91,17 +98,22 @@ def build(
         policy=settings.policy,
     )
     access = Access(client, settings.debrief_recruiters)
+    executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="lazy")
     app = build_app(
         settings,
         client=client,
+        executor=executor,
         deps=Deps(flows=flows, access=access, clock=clock, default_channel=settings.debrief_channel or None),
     )
-    return Bot(app=app, flows=flows, repository=repository, client=client, clock=clock)
+    return Bot(app=app, flows=flows, repository=repository, client=client, clock=clock, executor=executor)
 
 
-def build_app(settings: Settings, *, client: WebClient, deps: Deps) -> App:
+def build_app(
+    settings: Settings, *, client: WebClient, deps: Deps, executor: ThreadPoolExecutor | None = None
+) -> App:
     app = App(
         client=client,
+        listener_executor=executor,
         signing_secret=settings.slack_signing_secret or "socket-mode",
         # Listeners run in the request thread and ack at once; slow work goes to lazy listeners.
         process_before_response=True,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -65,8 +66,17 @@ class RunningBot:
     def stop(self) -> None:
         if self.scheduler is not None and self.scheduler.running:
             self.scheduler.shutdown(wait=True)
-        self._server.close()
+        server = self._server
+
+        def close_everything() -> None:  # runs in the server's own loop thread: no poll on a closed fd
+            for dispatcher in list(server._map.values()):
+                with contextlib.suppress(OSError):
+                    dispatcher.close()
+
+        server.trigger.pull_trigger(close_everything)
         self._thread.join(timeout=5)
+        server.task_dispatcher.shutdown()
+        self.bot.close()
 
 
 def start_bot(
