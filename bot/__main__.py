@@ -9,6 +9,7 @@ import sys
 import threading
 from types import FrameType
 
+from bot.logs import configure as configure_logging
 from bot.settings import Settings, SettingsError, load_settings
 
 EXIT_CONFIG = 2
@@ -40,10 +41,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings()
     except SettingsError as exc:
         return _fail(str(exc))
-    logging.basicConfig(
-        level=settings.log_level,
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
-    )
+    configure_logging(settings.log_level)
     if args.command == "db":
         from storage.database import make_engine, upgrade
 
@@ -66,7 +64,12 @@ def _run(settings: Settings, *, with_scheduler: bool) -> int:
     from bot.scheduler import build_scheduler
 
     bot = build(settings)
-    scheduler = build_scheduler(bot.flows, bot.clock, tick_seconds=settings.debrief_tick_seconds)
+    scheduler = build_scheduler(
+        bot.flows,
+        bot.clock,
+        tick_seconds=settings.debrief_tick_seconds,
+        retention_days=settings.debrief_retention_days,
+    )
     if with_scheduler:
         scheduler.start()
     try:
@@ -102,7 +105,12 @@ def _run_scheduler_only(settings: Settings) -> int:
     from bot.scheduler import build_scheduler
 
     bot = build(settings)
-    scheduler = build_scheduler(bot.flows, bot.clock, tick_seconds=settings.debrief_tick_seconds)
+    scheduler = build_scheduler(
+        bot.flows,
+        bot.clock,
+        tick_seconds=settings.debrief_tick_seconds,
+        retention_days=settings.debrief_retention_days,
+    )
     stop = threading.Event()
 
     def _stop(_signum: int, _frame: FrameType | None) -> None:

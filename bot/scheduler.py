@@ -14,6 +14,7 @@ from bot.flows import Flows
 log = logging.getLogger(__name__)
 
 TICK_JOB_ID = "debrief-tick"
+RETENTION_JOB_ID = "debrief-retention"
 
 
 def tick(flows: Flows, clock: Callable[[], datetime]) -> None:
@@ -27,19 +28,35 @@ def tick(flows: Flows, clock: Callable[[], datetime]) -> None:
         log.info("tick: %s", report)
 
 
+def retention(flows: Flows, clock: Callable[[], datetime], days: int) -> None:
+    """Erase personal data past the retention period (daily)."""
+    try:
+        erased = flows.apply_retention(now=clock(), days=days)
+    except Exception:
+        log.exception("retention pass failed; it runs again tomorrow")
+        return
+    if erased:
+        log.info("retention: erased personal data of %d interviews older than %d days", erased, days)
+
+
 def build_scheduler(
-    flows: Flows, clock: Callable[[], datetime], *, tick_seconds: float
+    flows: Flows, clock: Callable[[], datetime], *, tick_seconds: float, retention_days: int = 365
 ) -> BackgroundScheduler:
-    """A scheduler with one in-memory job (state lives in the database, so no shared job store)."""
+    """The tick and the daily retention pass, in memory: state lives in the database, so no job store is shared."""
     scheduler = BackgroundScheduler(timezone=UTC)
-    scheduler.add_job(
-        tick,
-        IntervalTrigger(seconds=tick_seconds),
-        args=(flows, clock),
-        id=TICK_JOB_ID,
-        max_instances=1,
-        coalesce=True,
-        next_run_time=datetime.now(UTC),  # first pass at start-up: catch up on what came due while down
-        replace_existing=True,
+    jobs = (
+        (TICK_JOB_ID, tick, IntervalTrigger(seconds=tick_seconds), (flows, clock)),
+        (RETENTION_JOB_ID, retention, IntervalTrigger(hours=24), (flows, clock, retention_days)),
     )
+    for job_id, function, trigger, args in jobs:
+        scheduler.add_job(
+            function,
+            trigger,
+            args=args,
+            id=job_id,
+            max_instances=1,
+            coalesce=True,
+            next_run_time=datetime.now(UTC),  # first pass at start-up: catch up on what came due while down
+            replace_existing=True,
+        )
     return scheduler

@@ -34,6 +34,7 @@ class Settings(BaseSettings):
     debrief_deadline_minutes: int = Field(default=1440, ge=1)
     debrief_next_stage_minutes: int = Field(default=60, ge=5, le=480)
     debrief_veto: Annotated[tuple[Veto, ...], NoDecode] = (Veto.STRONG_NO, Veto.DEAL_BREAKER)
+    debrief_retention_days: int = Field(default=365, ge=1)
     port: int = Field(default=3000, ge=1, le=65535)
     host: str = "0.0.0.0"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

@@ -13,13 +13,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, and_, delete, func, or_, update
+from sqlalchemy import Engine, and_, case, delete, func, or_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from bot.domain.models import (
+    ERASED,
     Debrief,
     DebriefAnswers,
     Decision,
@@ -778,6 +779,88 @@ class Repository:
             interviews = self._interviews(session, rows)
         return [(i, self.list_debriefs(interview_id=i.id)) for i in interviews]
 
+    def erase(self, *, interview_id: int, by: str, now: datetime) -> bool:
+        """Erase the candidate's personal data and every debrief text, keeping ratings and
+        recommendations (anonymous aggregates for calibration) and a record of who erased it."""
+        with self._session() as session:
+            result = session.exec(
+                update(InterviewRow)
+                .where(col(InterviewRow.id) == interview_id, col(InterviewRow.erased_at).is_(None))
+                .values(
+                    candidate=ERASED,
+                    notes="",
+                    erased_at=now,
+                    erased_by=by,
+                    updated_at=now,
+                    status=case(
+                        (
+                            col(InterviewRow.status) == InterviewStatus.SUMMARISED.value,
+                            InterviewStatus.SUMMARISED.value,
+                        ),
+                        else_=InterviewStatus.CANCELLED.value,
+                    ),
+                )
+            )
+            if result.rowcount != 1:
+                session.rollback()
+                return False
+            session.exec(
+                update(DebriefRow)
+                .where(col(DebriefRow.interview_id) == interview_id)
+                .values(
+                    excitement_evidence="",
+                    fit_evidence="",
+                    ability_evidence="",
+                    questions="",
+                    deal_breaker="",
+                    private_note="",
+                    people_to_meet=[],
+                )
+            )
+            session.exec(
+                update(PanelistRow)
+                .where(col(PanelistRow.interview_id) == interview_id)
+                .values(next_remind_at=None)
+            )
+            # Messages already sent keep only where they landed (so they can be edited); unsent ones go.
+            session.exec(
+                delete(OutboxRow).where(
+                    col(OutboxRow.interview_id) == interview_id, col(OutboxRow.status) == "pending"
+                )
+            )
+            session.exec(
+                update(OutboxRow)
+                .where(col(OutboxRow.interview_id) == interview_id)
+                .values(payload={}, last_error=None)
+            )
+            session.commit()
+            return True
+
+    def sent_posts(self, *, interview_id: int) -> list[str]:
+        """Keys of this interview's messages that were posted (so they can be edited later)."""
+        with self._session() as session:
+            return list(
+                session.exec(
+                    select(OutboxRow.key).where(
+                        OutboxRow.interview_id == interview_id,
+                        OutboxRow.status == "sent",
+                        OutboxRow.method == "chat.postMessage",
+                        col(OutboxRow.result_ts).is_not(None),
+                    )
+                ).all()
+            )
+
+    def expired(self, *, before: datetime, limit: int = 500) -> list[int]:
+        """Interviews that ended before `before` and still hold personal data."""
+        with self._session() as session:
+            ids = session.exec(
+                select(InterviewRow.id)
+                .where(col(InterviewRow.ends_at) < before, col(InterviewRow.erased_at).is_(None))
+                .order_by(col(InterviewRow.ends_at))
+                .limit(limit)
+            ).all()
+            return [i for i in ids if i is not None]
+
     def next_summary_revision(self, *, interview_id: int, now: datetime) -> int:
         with self._session() as session:
             session.exec(
@@ -831,6 +914,8 @@ def _to_interview(row: InterviewRow, panel: tuple[str, ...]) -> Interview:
         deadline_at=utc(row.deadline_at),
         verdict=row.verdict,
         cancelled_by=row.cancelled_by,
+        erased_at=_utc_or_none(row.erased_at),
+        erased_by=row.erased_by,
     )
 
 

@@ -40,6 +40,8 @@ class InterviewRow(SQLModel, table=True):
     summary_revision: int = 0
     verdict: str | None = Field(default=None, max_length=16)
     cancelled_by: str | None = Field(default=None, max_length=32)
+    erased_at: datetime | None = _utc_column()  # personal data erased (retention or a recruiter's request)
+    erased_by: str | None = Field(default=None, max_length=32)
     follow_up_at: datetime | None = _utc_column()
     decision: str | None = Field(default=None, max_length=16)
     decided_by: str | None = Field(default=None, max_length=32)

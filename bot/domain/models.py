@@ -109,6 +109,9 @@ class Decision(StrEnum):
         return {"advance": "Advance", "reject": "Reject", "hold": "Hold"}[self.value]
 
 
+ERASED = "[erased]"
+
+
 class InterviewStatus(StrEnum):
     SCHEDULED = "scheduled"  # before the prompt went out
     COLLECTING = "collecting"  # prompted, waiting for debriefs
@@ -156,6 +159,8 @@ class Interview:
     deadline_at: datetime | None = None
     verdict: str | None = None  # the posted summary's VerdictKind value, once there is one
     cancelled_by: str | None = None
+    erased_at: datetime | None = None
+    erased_by: str | None = None
 
     @property
     def ends_at(self) -> datetime:

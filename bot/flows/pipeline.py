@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from slack_sdk.errors import SlackApiError
 
@@ -216,6 +216,33 @@ class PipelineFlows(FlowsBase):
             )
             self.repository.enqueue(outgoing=[archive], now=now)
         return self.interview(interview_id=interview_id)
+
+    def forget(self, *, interview_id: int, user_id: str, now: datetime) -> Interview:
+        """GDPR erasure: the candidate's personal data and every debrief text go, in the database and in
+        the messages we posted; ratings stay for calibration, and a record says who erased it and when."""
+        interview = self.interview(interview_id=interview_id)
+        if not self.repository.erase(interview_id=interview_id, by=user_id, now=now):
+            raise NotAllowed(f"Interview {interview.short_id} was already erased.")
+        text = f"🗑 Candidate data for interview {interview.short_id} was erased on request."
+        owed = [
+            Outgoing(
+                key=f"erase:{key}",
+                kind="erased",
+                method="chat.update",
+                payload={"of": key, "text": text, "blocks": []},
+                interview_id=interview_id,
+            )
+            for key in self.repository.sent_posts(interview_id=interview_id)
+        ]
+        self.repository.enqueue(outgoing=owed, now=now)
+        return self.interview(interview_id=interview_id)
+
+    def apply_retention(self, *, now: datetime, days: int) -> int:
+        """Erase personal data of interviews that ended more than `days` ago; returns how many."""
+        erased = 0
+        for interview_id in self.repository.expired(before=now - timedelta(days=days)):
+            erased += self.repository.erase(interview_id=interview_id, by="retention", now=now)
+        return erased
 
     def list_open(self, *, page: int = 1) -> tuple[list[tuple[Interview, list[str]]], int]:
         """A page of upcoming and awaiting interviews with who is missing; and the total."""

@@ -30,6 +30,7 @@ RECRUITER_SUBCOMMANDS = {
     "reschedule",
     "followup",
     "export",
+    "forget",
 }
 SLOW = {
     "schedule",
@@ -39,6 +40,7 @@ SLOW = {
     "cancel",
     "followup",
     "export",
+    "forget",
 }  # finish in the lazy listener
 
 
@@ -116,6 +118,12 @@ def answer_now(flows: Flows, sub: str, args: list[str], *, user: str, now: datet
         interview = flows.follow_up(interview_id=number, now=now)
         return notice(
             f"Noted: {interview.candidate} sent a follow-up note. It counts as a sign of interest."
+        ).as_kwargs()
+    if sub == "forget":
+        interview = flows.forget(interview_id=number, user_id=user, now=now)
+        return notice(
+            f"Erased the candidate's personal data and all debrief texts for {interview.short_id}; "
+            "ratings stay, anonymously, for calibration. Posted messages are being updated."
         ).as_kwargs()
     if sub == "reschedule":
         flows.check_reschedulable(interview_id=number)

@@ -18,6 +18,7 @@ RECRUITER_COMMANDS: tuple[tuple[str, str], ...] = (
     ("reschedule <id>", "change the time, panel or channel of an interview"),
     ("followup <id>", "record that the candidate sent a follow-up note"),
     ("export [from] [to]", "download debriefs between two dates (YYYY-MM-DD)"),
+    ("forget <id>", "erase the candidate's personal data and the debrief texts (GDPR)"),
 )
 EVERYONE_COMMANDS: tuple[tuple[str, str], ...] = (("help", "show this message"),)
 

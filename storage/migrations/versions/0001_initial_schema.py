@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 22:02:07.998634
+Create Date: 2026-11-25 22:14:22.000564
 """
 
 from collections.abc import Sequence
@@ -41,6 +41,8 @@ def upgrade() -> None:
         sa.Column("summary_revision", sa.Integer(), nullable=False),
         sa.Column("verdict", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
         sa.Column("cancelled_by", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
+        sa.Column("erased_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("erased_by", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
         sa.Column("follow_up_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("decision", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
         sa.Column("decided_by", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
