@@ -1,0 +1,182 @@
+"""The scheduler's claims: what is due, and taking it exactly once."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, or_, update
+from sqlmodel import col, select
+
+from bot.domain.models import (
+    Interview,
+    InterviewStatus,
+)
+from storage.outbox import OutboxStore, Outgoing
+from storage.tables import DebriefRow, InterviewRow, PanelistRow
+
+
+class ClaimStore(OutboxStore):
+    def due_prompts(self, *, now: datetime, limit: int = 500) -> list[Interview]:
+        with self._session() as session:
+            rows = session.exec(
+                select(InterviewRow)
+                .where(
+                    InterviewRow.status == InterviewStatus.SCHEDULED.value, col(InterviewRow.ends_at) <= now
+                )
+                .order_by(col(InterviewRow.ends_at))
+                .limit(limit)
+            ).all()
+            return self._interviews(session, rows)
+
+    def claim_prompt(self, *, interview_id: int, now: datetime, outgoing: Sequence[Outgoing]) -> bool:
+        """Move a scheduled interview to collecting and owe its prompts; False if another got there."""
+        return self._claim(
+            update(InterviewRow)
+            .where(
+                col(InterviewRow.id) == interview_id,
+                col(InterviewRow.status) == InterviewStatus.SCHEDULED.value,
+            )
+            .values(status=InterviewStatus.COLLECTING.value, prompted_at=now, updated_at=now),
+            outgoing,
+            now,
+        )
+
+    def due_reminders(self, *, now: datetime, limit: int = 500) -> list[tuple[Interview, str, int]]:
+        """(interview, interviewer, reminders sent so far) for everyone whose reminder is due and who
+        still hasn't submitted, before the deadline."""
+        with self._session() as session:
+            submitted = select(DebriefRow.id).where(
+                DebriefRow.interview_id == PanelistRow.interview_id,
+                DebriefRow.interviewer_id == PanelistRow.user_id,
+            )
+            rows = session.exec(
+                select(InterviewRow, PanelistRow.user_id, PanelistRow.reminders_sent)
+                .join(PanelistRow, col(PanelistRow.interview_id) == InterviewRow.id)
+                .where(
+                    col(PanelistRow.next_remind_at) <= now,
+                    InterviewRow.status == InterviewStatus.COLLECTING.value,
+                    col(InterviewRow.deadline_at) > now,
+                    ~submitted.exists(),
+                )
+                .order_by(col(PanelistRow.next_remind_at))
+                .limit(limit)
+            ).all()
+            interviews = {
+                i.id: i for i in self._interviews(session, list({r.id: r for r, _, _ in rows}.values()))
+            }
+            return [(interviews[row.id or 0], user_id, sent) for row, user_id, sent in rows]
+
+    def claim_reminder(
+        self,
+        *,
+        interview_id: int,
+        user_id: str,
+        sent_before: int,
+        now: datetime,
+        outgoing: Sequence[Outgoing],
+    ) -> bool:
+        """Take the scheduled reminder for this person (one per snooze or schedule), owing its DM."""
+        return self._claim(
+            update(PanelistRow)
+            .where(
+                col(PanelistRow.interview_id) == interview_id,
+                col(PanelistRow.user_id) == user_id,
+                col(PanelistRow.reminders_sent) == sent_before,
+                col(PanelistRow.next_remind_at).is_not(None),
+            )
+            .values(next_remind_at=None, reminders_sent=sent_before + 1, reminded_at=now),
+            outgoing,
+            now,
+        )
+
+    def claim_manual_reminder(
+        self,
+        *,
+        interview_id: int,
+        user_id: str,
+        now: datetime,
+        min_gap: timedelta,
+        outgoing: Sequence[Outgoing],
+    ) -> bool:
+        """A recruiter's "remind now": at most once per `min_gap` per interviewer."""
+        return self._claim(
+            update(PanelistRow)
+            .where(
+                col(PanelistRow.interview_id) == interview_id,
+                col(PanelistRow.user_id) == user_id,
+                or_(col(PanelistRow.reminded_at).is_(None), col(PanelistRow.reminded_at) <= now - min_gap),
+            )
+            .values(reminders_sent=PanelistRow.reminders_sent + 1, reminded_at=now),
+            outgoing,
+            now,
+        )
+
+    def snooze(self, *, interview_id: int, user_id: str, until: datetime) -> bool:
+        with self._session() as session:
+            result = session.exec(
+                update(PanelistRow)
+                .where(col(PanelistRow.interview_id) == interview_id, col(PanelistRow.user_id) == user_id)
+                .values(next_remind_at=until)
+            )
+            session.commit()
+            return bool(result.rowcount)
+
+    def missing(self, *, interview_id: int) -> list[str]:
+        """Panel members who have not submitted, in panel order."""
+        with self._session() as session:
+            submitted = select(DebriefRow.id).where(
+                DebriefRow.interview_id == PanelistRow.interview_id,
+                DebriefRow.interviewer_id == PanelistRow.user_id,
+            )
+            return list(
+                session.exec(
+                    select(PanelistRow.user_id)
+                    .where(PanelistRow.interview_id == interview_id, ~submitted.exists())
+                    .order_by(col(PanelistRow.position))
+                ).all()
+            )
+
+    def due_summaries(self, *, now: datetime, limit: int = 500) -> list[Interview]:
+        """Collecting interviews past their deadline, or whose whole panel has submitted."""
+        with self._session() as session:
+            panel_size = (
+                select(func.count(col(PanelistRow.id)))
+                .where(PanelistRow.interview_id == InterviewRow.id)
+                .scalar_subquery()
+            )
+            submitted = (
+                select(func.count(col(DebriefRow.id)))
+                .where(DebriefRow.interview_id == InterviewRow.id)
+                .scalar_subquery()
+            )
+            rows = session.exec(
+                select(InterviewRow)
+                .where(
+                    InterviewRow.status == InterviewStatus.COLLECTING.value,
+                    or_(col(InterviewRow.deadline_at) <= now, submitted >= panel_size),
+                )
+                .order_by(col(InterviewRow.deadline_at))
+                .limit(limit)
+            ).all()
+            return self._interviews(session, rows)
+
+    def claim_summary(
+        self, *, interview_id: int, now: datetime, final: bool, verdict: str, outgoing: Sequence[Outgoing]
+    ) -> bool:
+        return self._claim(
+            update(InterviewRow)
+            .where(
+                col(InterviewRow.id) == interview_id,
+                col(InterviewRow.status) == InterviewStatus.COLLECTING.value,
+            )
+            .values(
+                status=InterviewStatus.SUMMARISED.value,
+                summarised_at=now,
+                summary_final=final,
+                verdict=verdict,
+                updated_at=now,
+            ),
+            outgoing,
+            now,
+        )

@@ -1,0 +1,223 @@
+"""An interview's life after scheduling: decisions, follow-ups, extending, closing, cancelling,
+rescheduling, per-candidate channels, and erasure."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import case, delete, update
+from sqlmodel import col, select
+
+from bot.domain.models import (
+    ERASED,
+    Decision,
+    InterviewDraft,
+    InterviewStatus,
+)
+from storage.base import Store
+from storage.tables import DebriefRow, InterviewRow, OutboxRow, PanelistRow
+
+
+class LifecycleStore(Store):
+    def set_channel(self, *, interview_id: int, channel_id: str, own: bool) -> None:
+        self._update_interview(interview_id, channel_id=channel_id, own_channel=own)
+
+    def owns_channel(self, *, interview_id: int) -> bool:
+        with self._session() as session:
+            return bool(
+                session.exec(select(InterviewRow.own_channel).where(InterviewRow.id == interview_id)).one()
+            )
+
+    def delete_interview(self, *, interview_id: int) -> None:
+        """Undo a scheduling whose Slack side failed (nothing has been sent for it yet)."""
+        with self._session() as session:
+            session.exec(delete(PanelistRow).where(col(PanelistRow.interview_id) == interview_id))
+            session.exec(delete(InterviewRow).where(col(InterviewRow.id) == interview_id))
+            session.commit()
+
+    def record_decision(self, *, interview_id: int, decision: Decision, user_id: str, now: datetime) -> bool:
+        """Record the hiring manager's decision; False if one was already recorded."""
+        return self._update_interview(
+            interview_id,
+            col(InterviewRow.decision).is_(None),
+            col(InterviewRow.status) == InterviewStatus.SUMMARISED.value,
+            decision=decision.value,
+            decided_by=user_id,
+            decided_at=now,
+            updated_at=now,
+        )
+
+    def record_follow_up(self, *, interview_id: int, now: datetime) -> bool:
+        return self._update_interview(
+            interview_id, col(InterviewRow.follow_up_at).is_(None), follow_up_at=now, updated_at=now
+        )
+
+    def reopen(self, *, interview_id: int, deadline_at: datetime, now: datetime) -> bool:
+        """Back to collecting with a later deadline (an Incomplete summary, extended)."""
+        return self._update_interview(
+            interview_id,
+            col(InterviewRow.status) == InterviewStatus.SUMMARISED.value,
+            col(InterviewRow.decision).is_(None),
+            status=InterviewStatus.COLLECTING.value,
+            deadline_at=deadline_at,
+            updated_at=now,
+        )
+
+    def close_now(self, *, interview_id: int, now: datetime) -> bool:
+        """Bring a collecting interview's deadline to now, so the next summary pass takes it."""
+        return self._update_interview(
+            interview_id,
+            col(InterviewRow.status) == InterviewStatus.COLLECTING.value,
+            deadline_at=now,
+            updated_at=now,
+        )
+
+    def cancel(self, *, interview_id: int, user_id: str, now: datetime) -> InterviewStatus | None:
+        """Cancel; returns the status it had (None if it was already cancelled or decided)."""
+        before = self.get_interview(interview_id=interview_id)
+        if before is None or before.status is InterviewStatus.CANCELLED or before.decision is not None:
+            return None
+        done = self._update_interview(
+            interview_id,
+            col(InterviewRow.status) == before.status.value,
+            status=InterviewStatus.CANCELLED.value,
+            cancelled_by=user_id,
+            updated_at=now,
+        )
+        if done:
+            with self._session() as session:
+                session.exec(
+                    update(PanelistRow)
+                    .where(col(PanelistRow.interview_id) == interview_id)
+                    .values(next_remind_at=None)
+                )
+                session.commit()
+        return before.status if done else None
+
+    def reschedule(
+        self,
+        *,
+        interview_id: int,
+        draft: InterviewDraft,
+        deadline: timedelta,
+        remind_after: timedelta,
+        now: datetime,
+    ) -> bool:
+        """Move a not-yet-prompted interview (and its panel, prompts, reminders) to the new details."""
+        with self._session() as session:
+            result = session.exec(
+                update(InterviewRow)
+                .where(
+                    col(InterviewRow.id) == interview_id,
+                    col(InterviewRow.status) == InterviewStatus.SCHEDULED.value,
+                )
+                .values(
+                    candidate=draft.candidate,
+                    role=draft.role,
+                    stage=draft.stage.value,
+                    hiring_manager_id=draft.hiring_manager_id,
+                    starts_at=draft.starts_at,
+                    length_minutes=draft.length_minutes,
+                    ends_at=draft.ends_at,
+                    deadline_at=draft.ends_at + deadline,
+                    channel_id=draft.channel_id,
+                    notes=draft.notes,
+                    updated_at=now,
+                )
+            )
+            if result.rowcount != 1:
+                session.rollback()
+                return False
+            session.exec(delete(PanelistRow).where(col(PanelistRow.interview_id) == interview_id))
+            for position, user_id in enumerate(draft.interviewer_ids):
+                session.add(
+                    PanelistRow(
+                        interview_id=interview_id,
+                        user_id=user_id,
+                        position=position,
+                        next_remind_at=draft.ends_at + remind_after,
+                    )
+                )
+            session.commit()
+            return True
+
+    def erase(self, *, interview_id: int, by: str, now: datetime) -> bool:
+        """Erase the candidate's personal data and every debrief text, keeping ratings and
+        recommendations (anonymous aggregates for calibration) and a record of who erased it."""
+        with self._session() as session:
+            result = session.exec(
+                update(InterviewRow)
+                .where(col(InterviewRow.id) == interview_id, col(InterviewRow.erased_at).is_(None))
+                .values(
+                    candidate=ERASED,
+                    notes="",
+                    erased_at=now,
+                    erased_by=by,
+                    updated_at=now,
+                    status=case(
+                        (
+                            col(InterviewRow.status) == InterviewStatus.SUMMARISED.value,
+                            InterviewStatus.SUMMARISED.value,
+                        ),
+                        else_=InterviewStatus.CANCELLED.value,
+                    ),
+                )
+            )
+            if result.rowcount != 1:
+                session.rollback()
+                return False
+            session.exec(
+                update(DebriefRow)
+                .where(col(DebriefRow.interview_id) == interview_id)
+                .values(
+                    excitement_evidence="",
+                    fit_evidence="",
+                    ability_evidence="",
+                    questions="",
+                    deal_breaker="",
+                    private_note="",
+                    people_to_meet=[],
+                )
+            )
+            session.exec(
+                update(PanelistRow)
+                .where(col(PanelistRow.interview_id) == interview_id)
+                .values(next_remind_at=None)
+            )
+            # Messages already sent keep only where they landed (so they can be edited); unsent ones go.
+            session.exec(
+                delete(OutboxRow).where(
+                    col(OutboxRow.interview_id) == interview_id, col(OutboxRow.status) == "pending"
+                )
+            )
+            session.exec(
+                update(OutboxRow)
+                .where(col(OutboxRow.interview_id) == interview_id)
+                .values(payload={}, last_error=None)
+            )
+            session.commit()
+            return True
+
+    def expired(self, *, before: datetime, limit: int = 500) -> list[int]:
+        """Interviews that ended before `before` and still hold personal data."""
+        with self._session() as session:
+            ids = session.exec(
+                select(InterviewRow.id)
+                .where(col(InterviewRow.ends_at) < before, col(InterviewRow.erased_at).is_(None))
+                .order_by(col(InterviewRow.ends_at))
+                .limit(limit)
+            ).all()
+            return [i for i in ids if i is not None]
+
+    def next_summary_revision(self, *, interview_id: int, now: datetime) -> int:
+        with self._session() as session:
+            session.exec(
+                update(InterviewRow)
+                .where(col(InterviewRow.id) == interview_id)
+                .values(summary_revision=InterviewRow.summary_revision + 1, updated_at=now)
+            )
+            session.commit()
+            revision = session.exec(
+                select(InterviewRow.summary_revision).where(InterviewRow.id == interview_id)
+            ).one()
+            return int(revision)

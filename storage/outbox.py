@@ -1,0 +1,218 @@
+"""The outbox: Slack calls owed to people, each under a unique key, leased to one sender at a time.
+
+State changes that owe someone a message are claimed with a conditional UPDATE and write their
+outbox rows in the same transaction (`_claim`): whichever process wins the claim owes the
+messages, and the unique key makes a second copy impossible.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, or_, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from storage.base import Store
+from storage.rows import utc
+from storage.tables import OutboxRow
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A Slack Web API call to make once: `key` names it uniquely (e.g. "prompt:12")."""
+
+    key: str
+    kind: str
+    method: str
+    payload: dict[str, Any]
+    interview_id: int | None = None
+    not_before: datetime | None = None  # e.g. archiving a channel days after the decision
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    id: int
+    key: str
+    kind: str
+    method: str
+    payload: dict[str, Any]
+    interview_id: int | None
+    attempts: int
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class SentMessage:
+    channel: str
+    ts: str
+
+
+@dataclass(frozen=True)
+class OutboxCounts:
+    pending: int = 0
+    sent: int = 0
+    failed: int = 0
+    errors: tuple[str, ...] = field(default=())
+
+
+class OutboxStore(Store):
+    def _claim(self, statement: Any, outgoing: Sequence[Outgoing], now: datetime) -> bool:
+        with self._session() as session:
+            result = session.exec(statement)
+            if result.rowcount != 1:
+                session.rollback()
+                return False
+            try:
+                self._add_outgoing(session, outgoing, now)
+                session.commit()
+            except IntegrityError:  # the same message is already owed: the claim was a repeat
+                session.rollback()
+                return False
+            return True
+
+    def enqueue(self, *, outgoing: Sequence[Outgoing], now: datetime) -> bool:
+        """Owe these messages; False (and nothing written) if any key was already owed."""
+        with self._session() as session:
+            try:
+                self._add_outgoing(session, outgoing, now)
+                session.commit()
+            except IntegrityError:
+                session.rollback()
+                return False
+            return True
+
+    @staticmethod
+    def _add_outgoing(session: Session, outgoing: Sequence[Outgoing], now: datetime) -> None:
+        for item in outgoing:
+            session.add(
+                OutboxRow(
+                    key=item.key,
+                    kind=item.kind,
+                    method=item.method,
+                    payload=item.payload,
+                    interview_id=item.interview_id,
+                    next_attempt_at=item.not_before or now,
+                    created_at=now,
+                )
+            )
+        session.flush()
+
+    def claim_outbox(self, *, now: datetime, lease: timedelta, limit: int = 100) -> list[OutboxItem]:
+        """Pending calls that are due, each leased to this caller so no other process sends it."""
+        with self._session() as session:
+            candidates = session.exec(
+                select(OutboxRow.id)
+                .where(
+                    OutboxRow.status == "pending",
+                    col(OutboxRow.next_attempt_at) <= now,
+                    or_(col(OutboxRow.claimed_until).is_(None), col(OutboxRow.claimed_until) < now),
+                )
+                .order_by(col(OutboxRow.id))
+                .limit(limit)
+            ).all()
+        claimed: list[OutboxItem] = []
+        for outbox_id in candidates:
+            with self._session() as session:
+                result = session.exec(
+                    update(OutboxRow)
+                    .where(
+                        col(OutboxRow.id) == outbox_id,
+                        col(OutboxRow.status) == "pending",
+                        or_(col(OutboxRow.claimed_until).is_(None), col(OutboxRow.claimed_until) < now),
+                    )
+                    .values(claimed_until=now + lease, attempts=OutboxRow.attempts + 1)
+                )
+                if result.rowcount != 1:
+                    continue
+                session.commit()
+                row = session.get(OutboxRow, outbox_id)
+                assert row is not None and row.id is not None
+                claimed.append(
+                    OutboxItem(
+                        id=row.id,
+                        key=row.key,
+                        kind=row.kind,
+                        method=row.method,
+                        payload=dict(row.payload),
+                        interview_id=row.interview_id,
+                        attempts=row.attempts,
+                        created_at=utc(row.created_at),
+                    )
+                )
+        return claimed
+
+    def outbox_sent(self, *, outbox_id: int, now: datetime, channel: str | None, ts: str | None) -> None:
+        with self._session() as session:
+            session.exec(
+                update(OutboxRow)
+                .where(col(OutboxRow.id) == outbox_id)
+                .values(status="sent", sent_at=now, claimed_until=None, result_channel=channel, result_ts=ts)
+            )
+            session.commit()
+
+    def outbox_retry(self, *, outbox_id: int, at: datetime, error: str) -> None:
+        with self._session() as session:
+            session.exec(
+                update(OutboxRow)
+                .where(col(OutboxRow.id) == outbox_id)
+                .values(next_attempt_at=at, claimed_until=None, last_error=error[:2000])
+            )
+            session.commit()
+
+    def outbox_failed(self, *, outbox_id: int, error: str) -> None:
+        with self._session() as session:
+            session.exec(
+                update(OutboxRow)
+                .where(col(OutboxRow.id) == outbox_id)
+                .values(status="failed", claimed_until=None, last_error=error[:2000])
+            )
+            session.commit()
+
+    def is_owed(self, *, key: str) -> bool:
+        """Whether this message was ever owed (sent, pending or failed)."""
+        with self._session() as session:
+            return session.exec(select(OutboxRow.id).where(OutboxRow.key == key)).first() is not None
+
+    def sent_message(self, *, key: str) -> SentMessage | None:
+        """Where an owed message landed, once it has been sent."""
+        with self._session() as session:
+            row = session.exec(
+                select(OutboxRow).where(OutboxRow.key == key, OutboxRow.status == "sent")
+            ).first()
+            if row is None or row.result_channel is None or row.result_ts is None:
+                return None
+            return SentMessage(channel=row.result_channel, ts=row.result_ts)
+
+    def sent_posts(self, *, interview_id: int) -> list[str]:
+        """Keys of this interview's messages that were posted (so they can be edited later)."""
+        with self._session() as session:
+            return list(
+                session.exec(
+                    select(OutboxRow.key).where(
+                        OutboxRow.interview_id == interview_id,
+                        OutboxRow.status == "sent",
+                        OutboxRow.method == "chat.postMessage",
+                        col(OutboxRow.result_ts).is_not(None),
+                    )
+                ).all()
+            )
+
+    def outbox_counts(self, *, interview_id: int | None = None) -> OutboxCounts:
+        with self._session() as session:
+            query = select(OutboxRow.status, func.count(col(OutboxRow.id))).group_by(col(OutboxRow.status))
+            errors_query = select(OutboxRow.last_error).where(OutboxRow.status == "failed")
+            if interview_id is not None:
+                query = query.where(OutboxRow.interview_id == interview_id)
+                errors_query = errors_query.where(OutboxRow.interview_id == interview_id)
+            counts = dict(session.exec(query).all())
+            errors = tuple(e for e in session.exec(errors_query.limit(5)).all() if e)
+            return OutboxCounts(
+                pending=counts.get("pending", 0),
+                sent=counts.get("sent", 0),
+                failed=counts.get("failed", 0),
+                errors=errors,
+            )
