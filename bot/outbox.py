@@ -55,7 +55,9 @@ class Courier:
         self,
         client: WebClient,
         *,
-        lease: timedelta = timedelta(seconds=60),
+        # Longer than any one send can take (3 attempts, 10 s timeouts, Retry-After waits), so no
+        # other sender takes a call over while its sender is still alive.
+        lease: timedelta = timedelta(minutes=5),
         give_up_after: timedelta = timedelta(hours=24),
         max_backoff: timedelta = timedelta(minutes=10),
         workers: int = 8,

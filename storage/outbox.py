@@ -56,6 +56,7 @@ class OutboxCounts:
     pending: int = 0
     sent: int = 0
     failed: int = 0
+    in_flight: int = 0  # pending calls leased to a sender right now
     errors: tuple[str, ...] = field(default=())
 
 
@@ -210,9 +211,15 @@ class OutboxStore(Store):
                 errors_query = errors_query.where(OutboxRow.interview_id == interview_id)
             counts = dict(session.exec(query).all())
             errors = tuple(e for e in session.exec(errors_query.limit(5)).all() if e)
+            leased = select(func.count(col(OutboxRow.id))).where(
+                OutboxRow.status == "pending", col(OutboxRow.claimed_until).is_not(None)
+            )
+            if interview_id is not None:
+                leased = leased.where(OutboxRow.interview_id == interview_id)
             return OutboxCounts(
                 pending=counts.get("pending", 0),
                 sent=counts.get("sent", 0),
                 failed=counts.get("failed", 0),
+                in_flight=session.exec(leased).one(),
                 errors=errors,
             )

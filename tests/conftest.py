@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -21,11 +21,14 @@ class FakeClock:
 
     def __init__(self, now: datetime) -> None:
         self.now = now
+        self.before_advance: list[Callable[[], None]] = []  # e.g. a running bot settling its sends
 
     def __call__(self) -> datetime:
         return self.now
 
     def advance(self, **delta: float) -> datetime:
+        for hook in self.before_advance:
+            hook()
         self.now += timedelta(**delta)
         return self.now
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -62,8 +63,24 @@ class RunningBot:
     scheduler: BackgroundScheduler | None
     _server: Any
     _thread: threading.Thread
+    _stopped: bool = False
+
+    def settle(self, timeout: float = 5.0) -> None:
+        """Wait until nothing owed is in flight (lazy listeners and ticks have finished sending).
+
+        Call it before moving the clock: jumping past an outbox lease while a send is still in
+        flight would let a tick claim that send again, which no real clock can do in a blink.
+        """
+        if self._stopped:
+            return
+        deadline = time.monotonic() + timeout
+        while self.bot.repository.outbox_counts().in_flight:
+            if time.monotonic() > deadline:
+                raise TimeoutError("outbox still has calls in flight")
+            time.sleep(0.01)
 
     def stop(self) -> None:
+        self._stopped = True
         if self.scheduler is not None and self.scheduler.running:
             self.scheduler.shutdown(wait=True)
         server = self._server
@@ -98,4 +115,8 @@ def start_bot(
         scheduler = build_scheduler(bot.flows, clock, tick_seconds=settings.debrief_tick_seconds)
         scheduler.start()
     slack = SlackRequester(url, settings.slack_signing_secret, fake=fake)
-    return RunningBot(bot=bot, url=url, slack=slack, scheduler=scheduler, _server=server, _thread=thread)
+    running = RunningBot(bot=bot, url=url, slack=slack, scheduler=scheduler, _server=server, _thread=thread)
+    hooks = getattr(clock, "before_advance", None)
+    if hooks is not None:  # a FakeClock: let in-flight sends finish before time jumps
+        hooks.append(running.settle)
+    return running

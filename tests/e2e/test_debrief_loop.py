@@ -10,6 +10,7 @@ import pytest
 
 from bot.ids import Action
 from tests.conftest import FakeClock
+from tests.e2e.conftest import StartBot
 from tests.e2e.harness import (
     ANA,
     BO,
@@ -32,10 +33,8 @@ def fake() -> Iterator[FakeSlack]:
 
 
 @pytest.fixture
-def running(fake: FakeSlack, clock: FakeClock, database_url: str) -> Iterator[RunningBot]:
-    running = start_bot(settings_for(fake, database_url), fake, clock)
-    yield running
-    running.stop()
+def running(make_bot: StartBot) -> RunningBot:
+    return make_bot(with_scheduler=True)
 
 
 def schedule_values(clock: FakeClock, **overrides: Any) -> dict[str, Any]:
@@ -153,7 +152,7 @@ def test_schedule_prompt_debrief_and_summary(running: RunningBot, fake: FakeSlac
         predicate=lambda call: call.params.get("channel") == CHANNEL and "Discuss" in str(call.params),
     )
     summaries = [m for m in fake.messages(CHANNEL) if "Discuss" in text_of(m)]
-    assert len(summaries) == 1
+    assert len(summaries) == 1, [(m.get("thread_ts"), m.get("text")) for m in summaries]
     summary = text_of(summaries[0])
     assert "Grace Hopper" in summary
     assert "<@UCTO>" in summary  # the agenda: who else they should meet
@@ -164,7 +163,8 @@ def test_schedule_prompt_debrief_and_summary(running: RunningBot, fake: FakeSlac
 
     clock.advance(days=2)  # later ticks never post the summary again
     running.bot.flows.tick(now=clock())
-    assert len([m for m in fake.messages(CHANNEL) if "Discuss" in text_of(m)]) == 1
+    again = [m for m in fake.messages(CHANNEL) if "Discuss" in text_of(m)]
+    assert len(again) == 1, [(m.get("thread_ts"), m.get("text")[:200]) for m in again]
     assert fake.errors == []
 
 

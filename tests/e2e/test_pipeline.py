@@ -12,6 +12,7 @@ import pytest
 
 from bot.ids import Action
 from tests.conftest import FakeClock
+from tests.e2e.conftest import StartBot
 from tests.e2e.harness import (
     ANA,
     BO,
@@ -41,12 +42,8 @@ def fake() -> Iterator[FakeSlack]:
 
 
 @pytest.fixture
-def running(fake: FakeSlack, clock: FakeClock, database_url: str) -> Iterator[RunningBot]:
-    running = start_bot(
-        settings_for(fake, database_url, debrief_recruiters=(RECRUITER,)), fake, clock, with_scheduler=False
-    )
-    yield running
-    running.stop()
+def running(make_bot: StartBot) -> RunningBot:
+    return make_bot(debrief_recruiters=(RECRUITER,))
 
 
 def say(running: RunningBot, text: str, user: str = RECRUITER) -> str:
@@ -109,6 +106,8 @@ def test_cancel_stops_prompts_and_marks_posted_messages(
     fake.wait_for("chat.postMessage", count=3, ok=True)
     prompt = fake.messages(CHANNEL)[0]
     assert "Cancelled #1" in say(running, "cancel 1")
+    clock.advance(seconds=10)  # an edit of a message still being posted waits a few seconds
+    running.bot.flows.tick(now=clock())
     fake.wait_for("chat.update", ok=True)
     assert "cancelled" in text_of(fake.find_message(prompt["ts"])[1])
     assert "Cancelled #2" in say(running, "cancel 2")

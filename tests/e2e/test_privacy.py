@@ -12,7 +12,7 @@ from sqlalchemy import text
 
 from bot.logs import JsonFormatter
 from tests.conftest import FakeClock
-from tests.e2e.harness import ANA, BO, CHANNEL, RECRUITER, RunningBot, settings_for, start_bot, workspace
+from tests.e2e.harness import ANA, BO, CHANNEL, RECRUITER, RunningBot, workspace
 from tests.e2e.test_debrief_loop import schedule, text_of, write_debrief
 from tests.fakeslack import FakeSlack
 
@@ -23,13 +23,6 @@ SECRET_EVIDENCE = "She had read our compiler blog post"
 def fake() -> Iterator[FakeSlack]:
     with workspace() as fake:
         yield fake
-
-
-@pytest.fixture
-def running(fake: FakeSlack, clock: FakeClock, database_url: str) -> Iterator[RunningBot]:
-    running = start_bot(settings_for(fake, database_url), fake, clock, with_scheduler=False)
-    yield running
-    running.stop()
 
 
 def database_text(running: RunningBot) -> str:
@@ -51,6 +44,8 @@ def finished_interview(running: RunningBot, fake: FakeSlack, clock: FakeClock) -
         "chat.postMessage",
         predicate=lambda c: c.params.get("channel") == CHANNEL and "Advance" in str(c.params),
     )
+    fake.wait_for("chat.postMessage", count=7, ok=True)  # prompt, 2 DMs, 2 receipts, summary, private note
+    running.settle()
 
 
 def test_forget_erases_the_candidate_everywhere_but_keeps_a_record(
@@ -62,8 +57,8 @@ def test_forget_erases_the_candidate_everywhere_but_keeps_a_record(
 
     answer = running.slack.command(text="forget 1", user_id=RECRUITER, channel_id=CHANNEL).json()
     assert "Erased" in answer["text"]
-    posted = len(running.bot.repository.sent_posts(interview_id=1))  # prompt, DMs, receipts, summary, notes
-    assert posted >= 7
+    posted = len(running.bot.repository.sent_posts(interview_id=1))
+    assert posted == 7
     fake.wait_for("chat.update", count=posted, ok=True)
     stored = database_text(running)
     assert "Grace Hopper" not in stored and SECRET_EVIDENCE not in stored and "old team lead" not in stored

@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
-
-import pytest
 
 from bot.ids import Action
 from tests.conftest import FakeClock
-from tests.e2e.harness import ANA, BO, CHANNEL, settings_for, start_bot, workspace
+from tests.e2e.harness import ANA, BO, CHANNEL, settings_for, start_bot
 from tests.e2e.test_debrief_loop import message_with_button, schedule, text_of, write_debrief
 from tests.fakeslack import FakeSlack
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeSlack]:
-    with workspace() as fake:
-        yield fake
 
 
 def prompts(fake: FakeSlack) -> list[dict]:

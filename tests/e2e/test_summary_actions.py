@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,9 +15,6 @@ from tests.e2e.harness import (
     HIRING_MANAGER,
     RECRUITER,
     RunningBot,
-    settings_for,
-    start_bot,
-    workspace,
 )
 from tests.e2e.test_debrief_loop import message_with_button, schedule, text_of, write_debrief
 from tests.fakeslack import FakeSlack, last_view
@@ -26,18 +22,9 @@ from tests.fakeslack import FakeSlack, last_view
 CY = "UCY"
 
 
-@pytest.fixture
-def fake() -> Iterator[FakeSlack]:
-    with workspace() as fake:
-        fake.add_user(CY, "cy")
-        yield fake
-
-
-@pytest.fixture
-def running(fake: FakeSlack, clock: FakeClock, database_url: str) -> Iterator[RunningBot]:
-    running = start_bot(settings_for(fake, database_url), fake, clock, with_scheduler=False)
-    yield running
-    running.stop()
+@pytest.fixture(autouse=True)
+def cy(fake: FakeSlack) -> None:
+    fake.add_user(CY, "cy")
 
 
 def ended_interview(running: RunningBot, fake: FakeSlack, clock: FakeClock, panel: list[str]) -> None:
