@@ -87,8 +87,9 @@ class RunningBot:
 
         def close_everything() -> None:  # runs in the server's own loop thread: no poll on a closed fd
             for dispatcher in list(server._map.values()):
-                with contextlib.suppress(OSError):
-                    dispatcher.close()
+                if dispatcher is not server.trigger:  # the server closes its trigger; closing twice
+                    with contextlib.suppress(OSError):  # would close whatever reused that fd number
+                        dispatcher.close()
 
         server.trigger.pull_trigger(close_everything)
         self._thread.join(timeout=5)
