@@ -8,9 +8,15 @@ import signal
 import sys
 import threading
 from types import FrameType
+from typing import TYPE_CHECKING
 
 from bot.logs import configure as configure_logging
 from bot.settings import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:  # the heavy imports wait until a command needs them
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from bot.app import Bot
 
 EXIT_CONFIG = 2
 
@@ -59,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     return _run(settings, with_scheduler=not args.no_scheduler)
 
 
-def _run(settings: Settings, *, with_scheduler: bool) -> int:
+def _start(settings: Settings) -> tuple[Bot, BackgroundScheduler]:
     from bot.app import build
     from bot.scheduler import build_scheduler
 
@@ -70,22 +76,36 @@ def _run(settings: Settings, *, with_scheduler: bool) -> int:
         tick_seconds=settings.debrief_tick_seconds,
         retention_days=settings.debrief_retention_days,
     )
+    return bot, scheduler
+
+
+def _exit_on_sigterm() -> None:
+    """SIGTERM (what process managers send) stops the server the way Ctrl-C does, cleanly."""
+
+    def _exit(_signum: int, _frame: FrameType | None) -> None:
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, _exit)
+
+
+def _run(settings: Settings, *, with_scheduler: bool) -> int:
+    bot, scheduler = _start(settings)
     if with_scheduler:
         scheduler.start()
+    _exit_on_sigterm()
+    log = logging.getLogger(__name__)
     try:
         if settings.socket_mode:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-            logging.getLogger(__name__).info("connecting to Slack in Socket Mode")
+            log.info("connecting to Slack in Socket Mode")
             SocketModeHandler(bot.app, settings.slack_app_token).start()
         else:
             from waitress import serve
 
             from bot.http import SlackWsgi
 
-            logging.getLogger(__name__).info(
-                "serving HTTP on %s:%s/slack/events", settings.host, settings.port
-            )
+            log.info("serving HTTP on %s:%s/slack/events", settings.host, settings.port)
             serve(
                 SlackWsgi(bot.app, settings.slack_signing_secret),
                 host=settings.host,
@@ -93,6 +113,8 @@ def _run(settings: Settings, *, with_scheduler: bool) -> int:
                 threads=8,
                 ident="debrief-bot",
             )
+    except (KeyboardInterrupt, SystemExit):
+        log.info("shutting down")
     finally:
         if scheduler.running:
             scheduler.shutdown(wait=False)
@@ -101,16 +123,7 @@ def _run(settings: Settings, *, with_scheduler: bool) -> int:
 
 
 def _run_scheduler_only(settings: Settings) -> int:
-    from bot.app import build
-    from bot.scheduler import build_scheduler
-
-    bot = build(settings)
-    scheduler = build_scheduler(
-        bot.flows,
-        bot.clock,
-        tick_seconds=settings.debrief_tick_seconds,
-        retention_days=settings.debrief_retention_days,
-    )
+    bot, scheduler = _start(settings)
     stop = threading.Event()
 
     def _stop(_signum: int, _frame: FrameType | None) -> None:
