@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, Exists, update
 from sqlmodel import Session, col, select
 
-from bot.domain.models import (
-    Interview,
-)
+from bot.domain.models import Interview, InterviewDraft
 from storage.rows import to_interview
-from storage.tables import InterviewRow, PanelistRow
+from storage.tables import DebriefRow, InterviewRow, PanelistRow
 
 
 class Store:
@@ -59,3 +58,30 @@ class Store:
         with self._session() as session:
             row = session.get(InterviewRow, interview_id)
             return None if row is None else self._interview(session, row)
+
+    @staticmethod
+    def _add_panel(
+        session: Session, interview_id: int, draft: InterviewDraft, remind_after: timedelta
+    ) -> None:
+        """The panel in order, each with a reminder due `remind_after` past the end."""
+        for position, user_id in enumerate(draft.interviewer_ids):
+            session.add(
+                PanelistRow(
+                    interview_id=interview_id,
+                    user_id=user_id,
+                    position=position,
+                    next_remind_at=draft.ends_at + remind_after,
+                )
+            )
+
+
+def panelist_submitted() -> Exists:
+    """EXISTS(this panelist's debrief), correlated to PanelistRow in the enclosing query."""
+    return (
+        select(DebriefRow.id)
+        .where(
+            DebriefRow.interview_id == PanelistRow.interview_id,
+            DebriefRow.interviewer_id == PanelistRow.user_id,
+        )
+        .exists()
+    )

@@ -12,6 +12,7 @@ from bot.domain.models import (
     Interview,
     InterviewStatus,
 )
+from storage.base import panelist_submitted
 from storage.outbox import OutboxStore, Outgoing
 from storage.tables import DebriefRow, InterviewRow, PanelistRow
 
@@ -46,10 +47,6 @@ class ClaimStore(OutboxStore):
         """(interview, interviewer, reminders sent so far) for everyone whose reminder is due and who
         still hasn't submitted, before the deadline."""
         with self._session() as session:
-            submitted = select(DebriefRow.id).where(
-                DebriefRow.interview_id == PanelistRow.interview_id,
-                DebriefRow.interviewer_id == PanelistRow.user_id,
-            )
             rows = session.exec(
                 select(InterviewRow, PanelistRow.user_id, PanelistRow.reminders_sent)
                 .join(PanelistRow, col(PanelistRow.interview_id) == InterviewRow.id)
@@ -57,7 +54,7 @@ class ClaimStore(OutboxStore):
                     col(PanelistRow.next_remind_at) <= now,
                     InterviewRow.status == InterviewStatus.COLLECTING.value,
                     col(InterviewRow.deadline_at) > now,
-                    ~submitted.exists(),
+                    ~panelist_submitted(),
                 )
                 .order_by(col(PanelistRow.next_remind_at))
                 .limit(limit)
@@ -125,14 +122,10 @@ class ClaimStore(OutboxStore):
     def missing(self, *, interview_id: int) -> list[str]:
         """Panel members who have not submitted, in panel order."""
         with self._session() as session:
-            submitted = select(DebriefRow.id).where(
-                DebriefRow.interview_id == PanelistRow.interview_id,
-                DebriefRow.interviewer_id == PanelistRow.user_id,
-            )
             return list(
                 session.exec(
                     select(PanelistRow.user_id)
-                    .where(PanelistRow.interview_id == interview_id, ~submitted.exists())
+                    .where(PanelistRow.interview_id == interview_id, ~panelist_submitted())
                     .order_by(col(PanelistRow.position))
                 ).all()
             )

@@ -129,15 +129,7 @@ class LifecycleStore(Store):
                 session.rollback()
                 return False
             session.exec(delete(PanelistRow).where(col(PanelistRow.interview_id) == interview_id))
-            for position, user_id in enumerate(draft.interviewer_ids):
-                session.add(
-                    PanelistRow(
-                        interview_id=interview_id,
-                        user_id=user_id,
-                        position=position,
-                        next_remind_at=draft.ends_at + remind_after,
-                    )
-                )
+            self._add_panel(session, interview_id, draft, remind_after)
             session.commit()
             return True
 

@@ -64,15 +64,7 @@ class Repository(ClaimStore, LifecycleStore):
             session.add(row)
             session.flush()
             assert row.id is not None
-            for position, user_id in enumerate(draft.interviewer_ids):
-                session.add(
-                    PanelistRow(
-                        interview_id=row.id,
-                        user_id=user_id,
-                        position=position,
-                        next_remind_at=draft.ends_at + remind_after,
-                    )
-                )
+            self._add_panel(session, row.id, draft, remind_after)
             session.commit()
             return self._interview(session, row)
 
