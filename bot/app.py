@@ -86,7 +86,7 @@ def build(
     directory = Directory(client)
     flows = Flows(
         repository=repository,
-        courier=Courier(client),
+        courier=Courier(client, clock=clock),
         offsets=directory.offset,
         channels=Channels(client),
         per_candidate=settings.debrief_channel_mode == "per_candidate",

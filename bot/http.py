@@ -91,9 +91,13 @@ class SlackWsgi:
         if body is None:
             return _reply(start_response, "400 Bad Request", "malformed body")
         headers["content-type"] = "application/json"
-        response = self.app.dispatch(
-            BoltRequest(body=body, query=environ.get("QUERY_STRING"), headers=headers)
-        )
+        try:
+            response = self.app.dispatch(
+                BoltRequest(body=body, query=environ.get("QUERY_STRING"), headers=headers)
+            )
+        except Exception:  # Bolt's own parsing of a signed payload of an unexpected shape
+            log.warning("refused a signed request Bolt could not handle", exc_info=True)
+            return _reply(start_response, "400 Bad Request", "malformed request")
         status = f"{response.status} {_REASONS.get(response.status, 'OK')}"
         out = response.body.encode() if isinstance(response.body, str) else bytes(response.body or b"")
         response_headers = [

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
@@ -61,8 +61,10 @@ class Courier:
         give_up_after: timedelta = timedelta(hours=24),
         max_backoff: timedelta = timedelta(minutes=10),
         workers: int = 8,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.client = client
+        self.clock = clock
         self.lease = lease
         self.give_up_after = give_up_after
         self.max_backoff = max_backoff
@@ -71,28 +73,38 @@ class Courier:
         self.on_failure: Callable[[OutboxItem, str], None] | None = None
 
     def deliver(self, repository: Repository, *, now: datetime) -> int:
-        """Send everything due; calls to one channel go in order, different channels in parallel."""
+        """Send everything due at `now`: channels in parallel, in order within a channel.
+
+        Each call is leased right before it is sent (from the clock, not `now`), so a long lane —
+        a channel at Slack's one post a second, or Retry-After waits — never sends on a lease that
+        has run out and been taken by another process.
+        """
         delivered = 0
         while True:
-            items = repository.claim_outbox(now=now, lease=self.lease, limit=200)
-            if not items:
+            due = repository.due_outbox(now=now, limit=200)
+            if not due:
                 return delivered
-            by_channel: dict[str, list[OutboxItem]] = {}
-            for item in items:
-                by_channel.setdefault(str(item.payload.get("channel", item.key)), []).append(item)
-            lanes = list(by_channel.values())
+            lanes: dict[str, list[int]] = {}
+            for outbox_id, lane in due:
+                lanes.setdefault(lane, []).append(outbox_id)
             if len(lanes) == 1 or self.workers == 1:
-                results = [self._send_lane(repository, lane, now) for lane in lanes]
+                sent = sum(self._send_lane(repository, lane, now) for lane in lanes.values())
             else:
                 with ThreadPoolExecutor(max_workers=min(self.workers, len(lanes))) as pool:
-                    results = list(pool.map(lambda lane: self._send_lane(repository, lane, now), lanes))
-            sent = sum(results)
+                    sent = sum(pool.map(lambda lane: self._send_lane(repository, lane, now), lanes.values()))
             delivered += sent
             if sent == 0:
                 return delivered
 
-    def _send_lane(self, repository: Repository, lane: list[OutboxItem], now: datetime) -> int:
-        return sum(self._send(repository, item, now) for item in lane)
+    def _send_lane(self, repository: Repository, lane: list[int], now: datetime) -> int:
+        sent = 0
+        for outbox_id in lane:
+            item = repository.claim_outbox_item(
+                outbox_id=outbox_id, now=max(now, self.clock()), lease=self.lease
+            )
+            if item is not None:
+                sent += self._send(repository, item, now)
+        return sent
 
     def _send(self, repository: Repository, item: OutboxItem, now: datetime) -> bool:
         try:

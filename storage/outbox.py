@@ -102,11 +102,11 @@ class OutboxStore(Store):
             )
         session.flush()
 
-    def claim_outbox(self, *, now: datetime, lease: timedelta, limit: int = 100) -> list[OutboxItem]:
-        """Pending calls that are due, each leased to this caller so no other process sends it."""
+    def due_outbox(self, *, now: datetime, limit: int = 200) -> list[tuple[int, str]]:
+        """(id, channel or key) of pending calls that are due and not leased, oldest first."""
         with self._session() as session:
-            candidates = session.exec(
-                select(OutboxRow.id)
+            rows = session.exec(
+                select(OutboxRow.id, OutboxRow.key, OutboxRow.payload)
                 .where(
                     OutboxRow.status == "pending",
                     col(OutboxRow.next_attempt_at) <= now,
@@ -115,36 +115,36 @@ class OutboxStore(Store):
                 .order_by(col(OutboxRow.id))
                 .limit(limit)
             ).all()
-        claimed: list[OutboxItem] = []
-        for outbox_id in candidates:
-            with self._session() as session:
-                result = session.exec(
-                    update(OutboxRow)
-                    .where(
-                        col(OutboxRow.id) == outbox_id,
-                        col(OutboxRow.status) == "pending",
-                        or_(col(OutboxRow.claimed_until).is_(None), col(OutboxRow.claimed_until) < now),
-                    )
-                    .values(claimed_until=now + lease, attempts=OutboxRow.attempts + 1)
+            return [(i, str(payload.get("channel") or key)) for i, key, payload in rows if i is not None]
+
+    def claim_outbox_item(self, *, outbox_id: int, now: datetime, lease: timedelta) -> OutboxItem | None:
+        """Lease one pending call to this sender for `lease`; None if it is sent, failed or leased."""
+        with self._session() as session:
+            result = session.exec(
+                update(OutboxRow)
+                .where(
+                    col(OutboxRow.id) == outbox_id,
+                    col(OutboxRow.status) == "pending",
+                    or_(col(OutboxRow.claimed_until).is_(None), col(OutboxRow.claimed_until) < now),
                 )
-                if result.rowcount != 1:
-                    continue
-                session.commit()
-                row = session.get(OutboxRow, outbox_id)
-                assert row is not None and row.id is not None
-                claimed.append(
-                    OutboxItem(
-                        id=row.id,
-                        key=row.key,
-                        kind=row.kind,
-                        method=row.method,
-                        payload=dict(row.payload),
-                        interview_id=row.interview_id,
-                        attempts=row.attempts,
-                        created_at=utc(row.created_at),
-                    )
-                )
-        return claimed
+                .values(claimed_until=now + lease, attempts=OutboxRow.attempts + 1)
+            )
+            if result.rowcount != 1:
+                session.rollback()
+                return None
+            session.commit()
+            row = session.get(OutboxRow, outbox_id)
+            assert row is not None and row.id is not None
+            return OutboxItem(
+                id=row.id,
+                key=row.key,
+                kind=row.kind,
+                method=row.method,
+                payload=dict(row.payload),
+                interview_id=row.interview_id,
+                attempts=row.attempts,
+                created_at=utc(row.created_at),
+            )
 
     def outbox_sent(self, *, outbox_id: int, now: datetime, channel: str | None, ts: str | None) -> None:
         with self._session() as session:

@@ -16,6 +16,9 @@ from bot.views.summary import summary_message
 from storage.repository import OutboxItem, Outgoing, Repository
 
 
+MAX_INTERVIEW_ID = 2**31 - 1  # interview.id is an INTEGER column: 32 bits on PostgreSQL
+
+
 @dataclass(frozen=True)
 class Timing:
     remind_after: timedelta = timedelta(minutes=120)
@@ -72,7 +75,10 @@ class FlowsBase:
         courier.on_failure = self.undeliverable
 
     def interview(self, *, interview_id: int) -> Interview:
-        interview = self.repository.get_interview(interview_id=interview_id)
+        in_range = (
+            0 < interview_id <= MAX_INTERVIEW_ID
+        )  # past it, the database raises instead of finding none
+        interview = self.repository.get_interview(interview_id=interview_id) if in_range else None
         if interview is None:
             raise NotFound(f"No interview #{interview_id}.")
         return interview
@@ -181,7 +187,7 @@ class FlowsBase:
                     "missing",
                     interview.id,
                     interview.recruiter_id,
-                    {"text": f"The summary for {interview.short_id} posted without debriefs from {names}."},
+                    {"text": f"Debriefs for {interview.short_id} closed without one from {names}."},
                 )
             )
         return self.repository.claim_summary(

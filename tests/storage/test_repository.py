@@ -124,12 +124,19 @@ def test_reminders_skip_who_submitted_and_summaries_wait_for_the_whole_panel(rep
 def test_the_outbox_leases_each_call_to_one_sender(repo: Repository) -> None:
     interview = repo.create_interview(draft=draft(), recruiter_id="UREC", deadline=DAY, now=T0)
     repo.enqueue(outgoing=[_post("a", interview.id), _post("b", interview.id)], now=T0)
-    first = repo.claim_outbox(now=T0, lease=timedelta(minutes=1))
-    assert [item.key for item in first] == ["a", "b"]
-    assert repo.claim_outbox(now=T0, lease=timedelta(minutes=1)) == []  # leased
-    repo.outbox_sent(outbox_id=first[0].id, now=T0, channel="C1", ts="1.0")
-    again = repo.claim_outbox(now=T0 + timedelta(minutes=2), lease=timedelta(minutes=1))
-    assert [item.key for item in again] == ["b"]  # the lease ran out (a crashed sender): b is retried
+    due = repo.due_outbox(now=T0)
+    assert [lane for _, lane in due] == ["C1", "C1"]  # grouped by the channel they go to
+    (a, _), (b, _) = due
+    lease = timedelta(minutes=1)
+    first = repo.claim_outbox_item(outbox_id=a, now=T0, lease=lease)
+    assert first is not None and first.key == "a"
+    assert repo.claim_outbox_item(outbox_id=a, now=T0, lease=lease) is None  # leased to the first sender
+    assert [i for i, _ in repo.due_outbox(now=T0)] == [b]
+    repo.outbox_sent(outbox_id=a, now=T0, channel="C1", ts="1.0")
+    assert repo.claim_outbox_item(outbox_id=a, now=T0 + 2 * lease, lease=lease) is None  # sent: never again
+    repo.claim_outbox_item(outbox_id=b, now=T0, lease=lease)
+    again = repo.claim_outbox_item(outbox_id=b, now=T0 + 2 * lease, lease=lease)
+    assert again is not None and again.attempts == 2  # the lease ran out (a crashed sender): b is retried
     assert repo.sent_message(key="a").ts == "1.0"
 
 
