@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.ids import Action
+from bot.ids import Action, Callback
 from tests.conftest import FakeClock
 from tests.e2e.conftest import StartBot
 from tests.e2e.harness import (
@@ -259,3 +259,49 @@ def test_a_channel_the_bot_was_removed_from_is_reported_to_the_recruiter(
     notice = text_of(fake.messages(RECRUITER)[-1])
     assert "channel_not_found" in notice and "/invite @Debrief" in notice and "#1" in notice
     assert "1 message(s) for this interview could not be delivered" in say(running, "status 1")
+
+
+def test_home_tab_per_role_with_500_interviews(
+    running: RunningBot, fake: FakeSlack, clock: FakeClock
+) -> None:
+    from tests.builders import draft
+
+    repo = running.bot.repository
+    for n in range(500):  # a busy year: all kinds of states, for the same three people
+        interview = repo.create_interview(
+            draft=draft(candidate=f"Candidate {n}", starts_at=clock.now - timedelta(days=n % 40, hours=2)),
+            recruiter_id=RECRUITER,
+            deadline=timedelta(days=30),
+            now=clock.now,
+        )
+        if n % 3:
+            repo.claim_prompt(interview_id=interview.id, now=clock.now, outgoing=[])
+        if n % 3 == 2:
+            repo.claim_summary(
+                interview_id=interview.id, now=clock.now, final=True, verdict="advance", outgoing=[]
+            )
+    for user in (ANA, RECRUITER, HIRING_MANAGER):
+        running.slack.event({"type": "app_home_opened", "user": user, "tab": "home"})
+        fake.wait_for("views.publish", ok=True, predicate=lambda c, u=user: c.params.get("user_id") == u)
+        home = fake.home_view(user)
+        assert len(home["blocks"]) <= 100
+        text = text_of(home)
+        if user == ANA:
+            assert "Write debrief" in text and "more" in text
+        if user == RECRUITER:
+            assert "Awaiting feedback" in text and "Remind" in text and "Schedule interview" in text
+        if user == HIRING_MANAGER:
+            assert "Waiting for your decision" in text
+    assert fake.errors == []
+
+
+def test_the_schedule_shortcut_opens_the_form_for_recruiters_only(
+    running: RunningBot, fake: FakeSlack
+) -> None:
+    running.slack.shortcut(Callback.SCHEDULE_SHORTCUT, user_id=OUTSIDER)
+    fake.wait_for("chat.postMessage", predicate=lambda c: c.params.get("channel") == OUTSIDER)
+    assert "Only recruiters" in text_of(fake.messages(OUTSIDER)[-1])
+    assert fake.calls("views.open") == []
+    running.slack.shortcut(Callback.SCHEDULE_SHORTCUT, user_id=RECRUITER)
+    fake.wait_for("views.open", ok=True)
+    assert last_view(fake)["callback_id"] == Callback.SCHEDULE
