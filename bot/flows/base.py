@@ -15,7 +15,6 @@ from bot.views.messages import private_notes_dm, prompt_dm, prompt_message
 from bot.views.summary import summary_message
 from storage.repository import OutboxItem, Outgoing, Repository
 
-
 MAX_INTERVIEW_ID = 2**31 - 1  # interview.id is an INTEGER column: 32 bits on PostgreSQL
 
 
