@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -21,15 +20,8 @@ from tests.e2e.harness import (
     RunningBot,
     settings_for,
     start_bot,
-    workspace,
 )
 from tests.fakeslack import FakeSlack, last_view
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeSlack]:
-    with workspace() as fake:
-        yield fake
 
 
 @pytest.fixture

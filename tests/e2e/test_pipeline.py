@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -23,7 +22,6 @@ from tests.e2e.harness import (
     RunningBot,
     settings_for,
     start_bot,
-    workspace,
 )  # fmt: skip
 from tests.e2e.test_debrief_loop import (
     message_with_button,
@@ -33,12 +31,6 @@ from tests.e2e.test_debrief_loop import (
     write_debrief,
 )
 from tests.fakeslack import FakeSlack, last_view
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeSlack]:
-    with workspace() as fake:
-        yield fake
 
 
 @pytest.fixture

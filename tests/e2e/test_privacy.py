@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -12,17 +11,11 @@ from sqlalchemy import text
 
 from bot.logs import JsonFormatter
 from tests.conftest import FakeClock
-from tests.e2e.harness import ANA, BO, CHANNEL, RECRUITER, RunningBot, workspace
+from tests.e2e.harness import ANA, BO, CHANNEL, RECRUITER, RunningBot
 from tests.e2e.test_debrief_loop import schedule, text_of, write_debrief
 from tests.fakeslack import FakeSlack
 
 SECRET_EVIDENCE = "She had read our compiler blog post"
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeSlack]:
-    with workspace() as fake:
-        yield fake
 
 
 def database_text(running: RunningBot) -> str:
