@@ -44,6 +44,11 @@ PERMANENT = frozenset(
 )
 
 
+# Every message we post carries its outbox key in Slack's message metadata, so a retry after a
+# crash can look for it instead of posting it again.
+METADATA_TYPE = "debrief_outbox"
+
+
 class Deferred(Exception):
     """The call depends on another that has not been sent yet (e.g. an update of the summary)."""
 
@@ -109,6 +114,12 @@ class Courier:
     def _send(self, repository: Repository, item: OutboxItem, now: datetime) -> bool:
         try:
             payload = self._resolve(repository, item)
+            if item.method == "chat.postMessage":
+                payload["metadata"] = {"event_type": METADATA_TYPE, "event_payload": {"outbox_key": item.key}}
+                found = self._already_posted(item, payload) if item.attempts > 1 else None
+                if found is not None:  # a sender died after Slack took the call: don't post it twice
+                    repository.outbox_sent(outbox_id=item.id, now=now, channel=found[0], ts=found[1])
+                    return True
             response = self.client.api_call(item.method, json=payload)
         except Deferred as exc:
             repository.outbox_retry(outbox_id=item.id, at=now + timedelta(seconds=5), error=str(exc))
@@ -130,6 +141,31 @@ class Courier:
             ts=response.get("ts") or message.get("ts"),
         )
         return True
+
+    def _already_posted(self, item: OutboxItem, payload: dict[str, Any]) -> tuple[str, str] | None:
+        """(channel, ts) of a message an earlier attempt posted, found by the outbox key it carries."""
+        channel = str(payload.get("channel", ""))
+        try:
+            if channel.startswith(("U", "W")):  # a DM: its history is under the IM channel's id
+                channel = self.client.conversations_open(users=channel)["channel"]["id"]
+            if payload.get("thread_ts"):
+                history = self.client.conversations_replies(
+                    channel=channel, ts=payload["thread_ts"], include_all_metadata=True, limit=200
+                )
+            else:
+                history = self.client.conversations_history(
+                    channel=channel, include_all_metadata=True, limit=200
+                )
+        except SlackApiError as exc:  # can't tell: sending again risks a repeat, not sending risks a loss
+            log.warning(
+                "could not check whether %s was already posted: %s", item.key, exc.response.get("error")
+            )
+            return None
+        for message in history.get("messages") or []:
+            metadata = message.get("metadata") or {}
+            if (metadata.get("event_payload") or {}).get("outbox_key") == item.key:
+                return channel, str(message["ts"])
+        return None
 
     def permalink(self, channel: str, ts: str) -> str | None:
         try:

@@ -120,6 +120,10 @@ def test_manifest_is_valid_and_declares_what_the_code_uses() -> None:
         "channels:read",
         "groups:read",
         "groups:write",
+        # conversations.history/replies: after a crash, find a message already posted instead of repeating it
+        "channels:history",
+        "groups:history",
+        "im:history",
     }
     assert manifest["settings"]["socket_mode_enabled"] is True
 
