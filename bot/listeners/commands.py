@@ -12,7 +12,7 @@ from bot.domain.validation import DomainError
 from bot.flows import Flows
 from bot.flows.pipeline import PAGE
 from bot.ids import COMMAND
-from bot.listeners.deps import Deps
+from bot.listeners.deps import Deps, tells_on_failure
 from bot.views.help import help_message
 from bot.views.messages import notice
 from bot.views.pipeline import list_message, reminded_message, status_message
@@ -151,6 +151,7 @@ def register(app: App, deps: Deps) -> None:
             except DomainError as exc:
                 ack(**notice(str(exc)).as_kwargs())
 
+    @tells_on_failure
     def finish(command: dict[str, Any], client: WebClient) -> None:
         sub, args = split(command.get("text"))
         user = command["user_id"]

@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 
 from bot.domain.validation import DomainError, InvalidInput
 from bot.ids import Action, Block, Callback
-from bot.listeners.deps import Deps, tell
+from bot.listeners.deps import Deps, tell, tells_on_failure
 from bot.listeners.home import refresh_home
 from bot.views.debrief import debrief_modal, read_debrief, read_debrief_meta
 from bot.views.messages import notice
@@ -28,6 +28,7 @@ def register(app: App, deps: Deps) -> None:
     def ack_click(ack: Ack) -> None:
         ack()
 
+    @tells_on_failure
     def open_modal(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         user = body["user"]["id"]
         channel = (body.get("channel") or {}).get("id")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, TypeVar
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -12,6 +15,7 @@ from slack_sdk.errors import SlackApiError
 from bot.access import Access
 from bot.flows import Flows
 from bot.views.common import Message
+from bot.views.messages import notice
 
 
 @dataclass(frozen=True)
@@ -31,3 +35,30 @@ def tell(client: WebClient, *, user_id: str, channel_id: str | None, message: Me
         except SlackApiError:
             pass  # not in that channel (or it's gone): their DM still works
     client.chat_postMessage(channel=user_id, **message.as_kwargs())
+
+
+SORRY = "Something went wrong on our side while doing that. Please try again in a minute."
+log = logging.getLogger(__name__)
+Lazy = TypeVar("Lazy", bound=Callable[..., None])
+
+
+def tells_on_failure(function: Lazy) -> Lazy:
+    """For lazy listeners, which run after the ack: Bolt only logs their errors, so say sorry to the
+    person who acted (Bolt still injects arguments by the wrapped function's own names)."""
+
+    @functools.wraps(function)
+    def wrapper(**kwargs: Any) -> None:
+        try:
+            function(**kwargs)
+        except Exception:
+            log.exception("lazy listener %s failed", function.__name__)
+            client = kwargs.get("client")
+            request = kwargs.get("body") or kwargs.get("command") or {}
+            user = (request.get("user") or {}).get("id") or request.get("user_id")
+            if isinstance(client, WebClient) and user:
+                try:
+                    client.chat_postMessage(channel=user, **notice(SORRY).as_kwargs())
+                except SlackApiError:
+                    log.warning("could not tell %s about the failure either", user)
+
+    return wrapper  # type: ignore[return-value]

@@ -8,7 +8,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.ids import Action
-from bot.listeners.deps import Deps
+from bot.listeners.deps import Deps, tells_on_failure
 from bot.views.home import home_view
 from bot.views.schedule import schedule_modal
 
@@ -31,6 +31,7 @@ def register(app: App, deps: Deps) -> None:
     # Publishing is idempotent, so a retried delivery of the same event does no harm.
     app.event("app_home_opened")(ack=ack_event, lazy=[publish])
 
+    @tells_on_failure
     def open_schedule(body: dict[str, Any], client: WebClient) -> None:
         user = body["user"]["id"]
         if deps.access.is_recruiter(user):

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from bot.domain.validation import DomainError, InvalidInput
 from bot.ids import Block, Callback
 from bot.listeners.commands import RECRUITERS_ONLY
-from bot.listeners.deps import Deps, tell
+from bot.listeners.deps import Deps, tell, tells_on_failure
 from bot.listeners.home import refresh_home
 from bot.views.messages import notice
 from bot.views.schedule import read_schedule, read_schedule_meta, schedule_modal, scheduled_view
@@ -22,6 +22,7 @@ def register(app: App, deps: Deps) -> None:
     def ack_shortcut(ack: Ack) -> None:
         ack()
 
+    @tells_on_failure
     def open_from_shortcut(body: dict[str, Any], client: WebClient) -> None:
         user = body["user"]["id"]
         if not deps.access.is_recruiter(user):

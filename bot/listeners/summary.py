@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from bot.domain.models import Decision
 from bot.domain.validation import DomainError
 from bot.ids import Action
-from bot.listeners.deps import Deps, tell
+from bot.listeners.deps import Deps, tell, tells_on_failure
 from bot.views.messages import notice
 from bot.views.pipeline import reminded_message
 from bot.views.summary import who_said_what_modal
@@ -37,6 +37,7 @@ def register(app: App, deps: Deps) -> None:
     def where(body: dict[str, Any]) -> tuple[str, str | None]:
         return body["user"]["id"], (body.get("channel") or {}).get("id")
 
+    @tells_on_failure
     def who_said_what(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         user, channel = where(body)
         try:
@@ -50,6 +51,7 @@ def register(app: App, deps: Deps) -> None:
 
     app.action(Action.WHO_SAID_WHAT)(ack=ack_click, lazy=[who_said_what])
 
+    @tells_on_failure
     def decide(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         user, channel = where(body)
         try:
@@ -68,6 +70,7 @@ def register(app: App, deps: Deps) -> None:
     for action_id in DECISIONS:
         app.action(action_id)(ack=ack_click, lazy=[decide])
 
+    @tells_on_failure
     def remind_or_extend(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         user, channel = where(body)
         now = deps.clock()
@@ -93,6 +96,7 @@ def register(app: App, deps: Deps) -> None:
     for action_id in (Action.REMIND, Action.EXTEND):
         app.action(action_id)(ack=ack_click, lazy=[remind_or_extend])
 
+    @tells_on_failure
     def snooze(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         user, channel = where(body)
         try:

@@ -297,3 +297,22 @@ def test_the_schedule_shortcut_opens_the_form_for_recruiters_only(
     running.slack.shortcut(Callback.SCHEDULE_SHORTCUT, user_id=RECRUITER)
     fake.wait_for("views.open", ok=True)
     assert last_view(fake)["callback_id"] == Callback.SCHEDULE
+
+
+def test_a_failure_after_the_ack_is_told_to_the_person_who_clicked(
+    running: RunningBot, fake: FakeSlack, clock: FakeClock
+) -> None:
+    schedule(running, fake, clock, starts_at=clock.now - timedelta(hours=1))
+    fake.wait_for("chat.postMessage", count=3, ok=True)
+    fake.fail_next("views.open", error="internal_error")  # Slack has a bad moment when she clicks
+    running.slack.block_action(
+        Action.WRITE_DEBRIEF, user_id=ANA, message=message_with_button(fake, ANA, Action.WRITE_DEBRIEF)
+    )
+    fake.wait_for(
+        "chat.postMessage",
+        predicate=lambda c: c.params.get("channel") == ANA and "went wrong" in str(c.params),
+    )
+    running.slack.block_action(
+        Action.WRITE_DEBRIEF, user_id=ANA, message=message_with_button(fake, ANA, Action.WRITE_DEBRIEF)
+    )
+    fake.wait_for("views.open", ok=True)  # and trying again works
