@@ -1,0 +1,1 @@
+"""Benchmarks: the request path against bare Bolt, the tick, summaries and memory (`python -m bench`)."""
