@@ -22,10 +22,12 @@ from slack_sdk.http_retry.builtin_handlers import (
 from bot.access import Access
 from bot.channels import Channels
 from bot.directory import Directory
+from bot.dispatch import Dispatcher
 from bot.domain.validation import DomainError
 from bot.flows import Flows, Timing
 from bot.ids import Block, Callback
 from bot.listeners import Deps, register
+from bot.listeners.home import refresh_home
 from bot.outbox import Courier
 from bot.settings import Settings
 from bot.views.messages import notice
@@ -66,11 +68,14 @@ class Bot:
     repository: Repository
     client: WebClient
     clock: Clock
-    executor: ThreadPoolExecutor  # runs Bolt's lazy listeners
+    executor: ThreadPoolExecutor  # runs Bolt's lazy listeners (modals opened on a trigger, and the like)
+    dispatcher: Dispatcher  # sends what requests owed, after their ack
 
     def close(self) -> None:
-        """Let lazy listeners finish (they send what a person is waiting for), then release the database."""
+        """Let lazy listeners and the dispatcher finish (they send what people are waiting for), then
+        release the database."""
         self.executor.shutdown(wait=True)
+        self.dispatcher.stop()
         self.repository.engine.dispose()
 
 
@@ -99,13 +104,28 @@ def build(
     )
     access = Access(client, settings.debrief_recruiters)
     executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="lazy")
-    app = build_app(
-        settings,
-        client=client,
-        executor=executor,
-        deps=Deps(flows=flows, access=access, clock=clock, default_channel=settings.debrief_channel or None),
+    dispatcher = Dispatcher(
+        deliver=lambda: flows.deliver(now=clock()),
+        refresh_home=lambda user: refresh_home(deps, client, user),
     )
-    return Bot(app=app, flows=flows, repository=repository, client=client, clock=clock, executor=executor)
+    deps = Deps(
+        flows=flows,
+        access=access,
+        clock=clock,
+        dispatcher=dispatcher,
+        default_channel=settings.debrief_channel or None,
+    )
+    app = build_app(settings, client=client, executor=executor, deps=deps)
+    dispatcher.start()
+    return Bot(
+        app=app,
+        flows=flows,
+        repository=repository,
+        client=client,
+        clock=clock,
+        executor=executor,
+        dispatcher=dispatcher,
+    )
 
 
 def build_app(

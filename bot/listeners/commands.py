@@ -32,16 +32,7 @@ RECRUITER_SUBCOMMANDS = {
     "export",
     "forget",
 }
-SLOW = {
-    "schedule",
-    "reschedule",
-    "remind",
-    "close",
-    "cancel",
-    "followup",
-    "export",
-    "forget",
-}  # finish in the lazy listener
+SLOW = {"schedule", "reschedule", "export"}  # need Slack calls: finished in the lazy listener
 
 
 def split(text: str | None) -> tuple[str, list[str]]:
@@ -150,6 +141,8 @@ def register(app: App, deps: Deps) -> None:
                 ack(**answer_now(deps.flows, sub, args, user=user, now=deps.clock()))
             except DomainError as exc:
                 ack(**notice(str(exc)).as_kwargs())
+            else:
+                deps.dispatcher.kick()  # what it owed (reminders, a closed interview's summary) goes out now
 
     @tells_on_failure
     def finish(command: dict[str, Any], client: WebClient) -> None:
@@ -166,7 +159,6 @@ def register(app: App, deps: Deps) -> None:
             _open_reschedule(deps, client, command, interview_id(args))
         elif sub == "export":
             _export(deps, client, user, args)
-        deps.flows.deliver(now=deps.clock())
 
     app.command(COMMAND)(ack=answer, lazy=[finish])
 

@@ -10,8 +10,7 @@ from slack_sdk import WebClient
 from bot.domain.validation import DomainError, InvalidInput
 from bot.ids import Action, Block, Callback
 from bot.listeners.deps import Deps, tell, tells_on_failure
-from bot.listeners.home import refresh_home
-from bot.views.debrief import debrief_modal, read_debrief, read_debrief_meta
+from bot.views.debrief import debrief_modal, opened_from_home, read_debrief, read_debrief_meta
 from bot.views.messages import notice
 
 STALE = "This button is out of date. Use the latest message from the bot."
@@ -40,18 +39,19 @@ def register(app: App, deps: Deps) -> None:
         except DomainError as exc:
             tell(client, user_id=user, channel_id=channel, message=notice(str(exc)))
             return
-        client.views_open(trigger_id=body["trigger_id"], view=debrief_modal(interview, existing=existing))
+        from_home = (body.get("view") or {}).get("type") == "home"
+        view = debrief_modal(interview, existing=existing, from_home=from_home)
+        client.views_open(trigger_id=body["trigger_id"], view=view)
 
     for action_id in (Action.WRITE_DEBRIEF, Action.EDIT_DEBRIEF):
         app.action(action_id)(ack=ack_click, lazy=[open_modal])
 
     def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        user = body["user"]["id"]
         try:
             interview_id = read_debrief_meta(view.get("private_metadata", ""))
             answers = read_debrief(view["state"]["values"])
-            deps.flows.submit_debrief(
-                interview_id=interview_id, user_id=body["user"]["id"], answers=answers, now=deps.clock()
-            )
+            deps.flows.submit_debrief(interview_id=interview_id, user_id=user, answers=answers, now=deps.clock())
         except InvalidInput as exc:
             ack(response_action="errors", errors=exc.errors or {Block.RECOMMENDATION: STALE})
             return
@@ -59,9 +59,9 @@ def register(app: App, deps: Deps) -> None:
             ack(response_action="errors", errors={Block.RECOMMENDATION: str(exc)})
             return
         ack()
+        # The receipt (and the summary, if this was the last debrief) go out from the dispatcher's
+        # thread; the Home tab is rebuilt only if that is where they wrote it (else when next opened).
+        from_home = opened_from_home(view.get("private_metadata", ""))
+        deps.dispatcher.kick(home_for=user if from_home else None)
 
-    def deliver(body: dict[str, Any], client: WebClient) -> None:
-        deps.flows.deliver(now=deps.clock())  # the receipt (and a summary, if this was the last one)
-        refresh_home(deps, client, body["user"]["id"])
-
-    app.view(Callback.DEBRIEF)(ack=submit, lazy=[deliver])
+    app.view(Callback.DEBRIEF)(submit)

@@ -13,6 +13,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.access import Access
+from bot.dispatch import Dispatcher
 from bot.flows import Flows
 from bot.views.common import Message
 from bot.views.messages import notice
@@ -23,6 +24,7 @@ class Deps:
     flows: Flows
     access: Access
     clock: Callable[[], datetime]
+    dispatcher: Dispatcher  # sends what a listener owed, after its ack
     default_channel: str | None = None
 
 

@@ -11,7 +11,6 @@ from bot.domain.validation import DomainError, InvalidInput
 from bot.ids import Block, Callback
 from bot.listeners.commands import RECRUITERS_ONLY
 from bot.listeners.deps import Deps, tell, tells_on_failure
-from bot.listeners.home import refresh_home
 from bot.views.messages import notice
 from bot.views.schedule import read_schedule, read_schedule_meta, schedule_modal, scheduled_view
 
@@ -64,9 +63,7 @@ def register(app: App, deps: Deps) -> None:
             return
         view_out = scheduled_view(interview, now=now, rescheduled=meta.interview_id is not None)
         ack(response_action="update", view=view_out)
+        # An interview logged after the fact is prompted now; the recruiter's Home lists the new one.
+        deps.dispatcher.kick(home_for=user)
 
-    def deliver(body: dict[str, Any], client: WebClient) -> None:
-        deps.flows.deliver(now=deps.clock())  # an interview logged after the fact is prompted now
-        refresh_home(deps, client, body["user"]["id"])
-
-    app.view(Callback.SCHEDULE)(ack=submit, lazy=[deliver])
+    app.view(Callback.SCHEDULE)(submit)

@@ -65,7 +65,7 @@ def register(app: App, deps: Deps) -> None:
         except DomainError as exc:
             tell(client, user_id=user, channel_id=channel, message=notice(str(exc)))
             return
-        deps.flows.deliver(now=deps.clock())
+        deps.dispatcher.kick()
 
     for action_id in DECISIONS:
         app.action(action_id)(ack=ack_click, lazy=[decide])
@@ -91,7 +91,7 @@ def register(app: App, deps: Deps) -> None:
         except DomainError as exc:
             message = notice(str(exc))
         tell(client, user_id=user, channel_id=channel, message=message)
-        deps.flows.deliver(now=now)
+        deps.dispatcher.kick()
 
     for action_id in (Action.REMIND, Action.EXTEND):
         app.action(action_id)(ack=ack_click, lazy=[remind_or_extend])

@@ -93,8 +93,11 @@ def _text_input(block_id: str, *, initial: str, placeholder: str | None = None) 
     )
 
 
-def debrief_modal(interview: Interview, *, existing: DebriefAnswers | None = None) -> View:
-    """The structured debrief form; `existing` pre-fills every input for an edit."""
+def debrief_modal(
+    interview: Interview, *, existing: DebriefAnswers | None = None, from_home: bool = False
+) -> View:
+    """The structured debrief form; `existing` pre-fills every input for an edit; `from_home` when
+    opened from the Home tab (which is then rebuilt after the submission)."""
     blocks: list[SlackBlock] = [
         section(
             f"{interview_line(interview)}\nInterview {interview.short_id} · {slack_date(interview.starts_at)}"
@@ -190,7 +193,9 @@ def debrief_modal(interview: Interview, *, existing: DebriefAnswers | None = Non
         submit="Submit",
         close="Cancel",
         blocks=blocks,
-        private_metadata=json.dumps({"interview_id": interview.id}, separators=(",", ":")),
+        private_metadata=json.dumps(
+            {"interview_id": interview.id, **({"home": 1} if from_home else {})}, separators=(",", ":")
+        ),
     )
 
 
@@ -208,6 +213,16 @@ def read_debrief_meta(private_metadata: str) -> int:
     if type(interview_id) is not int or interview_id < 1:
         raise StaleForm(STALE_FORM)
     return interview_id
+
+
+def opened_from_home(private_metadata: str) -> bool:
+    """Whether `debrief_modal` was opened from the Home tab (anything unexpected: no)."""
+    try:
+        meta = json.loads(private_metadata)
+    except (TypeError, ValueError):
+        return False
+    home = meta.get("home") if isinstance(meta, dict) else None
+    return type(home) is int and home == 1
 
 
 def read_debrief(values: Mapping[str, Mapping[str, Any]]) -> DebriefAnswers:

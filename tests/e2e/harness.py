@@ -66,7 +66,7 @@ class RunningBot:
     _stopped: bool = False
 
     def settle(self, timeout: float = 5.0) -> None:
-        """Wait until nothing owed is in flight (lazy listeners and ticks have finished sending).
+        """Wait until nothing owed is in flight (the dispatcher and ticks have finished sending).
 
         Call it before moving the clock: jumping past an outbox lease while a send is still in
         flight would let a tick claim that send again, which no real clock can do in a blink.
@@ -74,6 +74,8 @@ class RunningBot:
         if self._stopped:
             return
         deadline = time.monotonic() + timeout
+        if not self.bot.dispatcher.wait_idle(timeout):
+            raise TimeoutError("the dispatcher is still sending what requests owed")
         while self.bot.repository.outbox_counts().in_flight:
             if time.monotonic() > deadline:
                 raise TimeoutError("outbox still has calls in flight")

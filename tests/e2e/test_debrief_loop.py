@@ -256,3 +256,38 @@ def test_home_tab_lists_what_is_waiting(running: RunningBot, fake: FakeSlack, cl
     running.slack.event({"type": "app_home_opened", "user": ANA, "tab": "messages"})
     assert len(published_for(ANA)) == 2  # the Messages tab needs nothing
     assert fake.errors == []
+
+
+def test_a_debrief_written_from_the_home_tab_updates_it(
+    running: RunningBot, fake: FakeSlack, clock: FakeClock
+) -> None:
+    schedule(running, fake, clock, starts_at=clock.now - timedelta(hours=1))  # over: prompted now
+    fake.wait_for("chat.postMessage", count=3, ok=True)  # the channel prompt and both DMs
+
+    def published_for_ana() -> list[Any]:
+        return [c for c in fake.calls("views.publish", ok=True) if c.params.get("user_id") == ANA]
+
+    running.slack.event({"type": "app_home_opened", "user": ANA, "tab": "home"})
+    fake.wait_for("views.publish", ok=True, predicate=lambda c: c.params.get("user_id") == ANA)
+    home = fake.home_view(ANA)
+    assert home is not None and "Write debrief" in text_of(home)
+    opened = len(fake.calls("views.open", ok=True))
+    assert running.slack.block_action(Action.WRITE_DEBRIEF, user_id=ANA, view=home).status == 200
+    fake.wait_for("views.open", count=opened + 1, ok=True)
+    response = running.slack.view_submission(last_view(fake), debrief_values(), user_id=ANA)
+    assert response.status == 200 and response.body == ""  # closed at once
+
+    fake.wait_for("views.publish", count=2, ok=True, predicate=lambda c: c.params.get("user_id") == ANA)
+    after = text_of(fake.home_view(ANA) or {})
+    assert "Grace Hopper" in after and "Write debrief" not in after  # nothing left to write
+    assert "Edit my debrief" in after
+
+    # Bo writes his from the DM prompt: nobody's Home tab is rebuilt for that (it is when opened).
+    write_debrief(running, fake, BO)
+    fake.wait_for(
+        "chat.postMessage", count=2, ok=True, predicate=lambda c: c.params.get("channel") == CHANNEL
+    )
+    running.settle()
+    published = [c.params.get("user_id") for c in fake.calls("views.publish", ok=True)]
+    assert sorted(published) == sorted([RECRUITER, ANA, ANA])  # scheduled; opened; Ana wrote hers
+    assert fake.errors == []

@@ -8,7 +8,7 @@ from bot.domain.models import ExploreTopic, Recommendation
 from bot.domain.validation import DomainError, InvalidInput, validate_answers
 from bot.ids import Block, Callback
 from bot.views.common import StaleForm
-from bot.views.debrief import debrief_modal, read_debrief, read_debrief_meta
+from bot.views.debrief import debrief_modal, opened_from_home, read_debrief, read_debrief_meta
 from tests.views.builders import EVIL, EVIL_ESCAPED, answers, full_answers, interview
 from tests.views.slack_checks import check_view, submitted_values, visible
 
@@ -133,6 +133,18 @@ def test_texts_are_cleaned_and_left_to_domain_validation() -> None:
 def test_metadata_round_trips() -> None:
     view = debrief_modal(interview(id=345))
     assert read_debrief_meta(view.private_metadata or "") == 345
+    assert not opened_from_home(view.private_metadata or "")
+
+
+def test_metadata_remembers_a_modal_opened_from_the_home_tab() -> None:
+    view = debrief_modal(interview(id=345), from_home=True)
+    assert read_debrief_meta(view.private_metadata or "") == 345
+    assert opened_from_home(view.private_metadata or "")
+
+
+@pytest.mark.parametrize("metadata", ["", "nope", "[]", '{"home": true}', '{"home": "1"}'])
+def test_odd_metadata_is_not_from_home(metadata: str) -> None:
+    assert not opened_from_home(metadata)
 
 
 @pytest.mark.parametrize(
