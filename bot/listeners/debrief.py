@@ -51,7 +51,9 @@ def register(app: App, deps: Deps) -> None:
         try:
             interview_id = read_debrief_meta(view.get("private_metadata", ""))
             answers = read_debrief(view["state"]["values"])
-            deps.flows.submit_debrief(interview_id=interview_id, user_id=user, answers=answers, now=deps.clock())
+            deps.flows.submit_debrief(
+                interview_id=interview_id, user_id=user, answers=answers, now=deps.clock()
+            )
         except InvalidInput as exc:
             ack(response_action="errors", errors=exc.errors or {Block.RECOMMENDATION: STALE})
             return
