@@ -14,6 +14,7 @@ from bot.domain.models import (
 )
 from storage.base import panelist_submitted
 from storage.outbox import OutboxStore, Outgoing
+from storage.rows import utc
 from storage.tables import DebriefRow, InterviewRow, PanelistRow
 
 
@@ -153,6 +154,22 @@ class ClaimStore(OutboxStore):
                 .limit(limit)
             ).all()
             return self._interviews(session, rows)
+
+    def summary_due(self, *, interview_id: int, now: datetime) -> bool:
+        """Whether this one interview's summary is due (what `due_summaries` finds, for one id)."""
+        with self._session() as session:
+            row = session.get(InterviewRow, interview_id)
+            if row is None or row.status != InterviewStatus.COLLECTING.value:
+                return False
+            if row.deadline_at is not None and utc(row.deadline_at) <= now:
+                return True
+            counts = [
+                session.exec(
+                    select(func.count(col(table.id))).where(table.interview_id == interview_id)
+                ).one()
+                for table in (DebriefRow, PanelistRow)
+            ]
+            return counts[0] >= counts[1]
 
     def claim_summary(
         self, *, interview_id: int, now: datetime, final: bool, verdict: str, outgoing: Sequence[Outgoing]

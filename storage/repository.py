@@ -140,9 +140,17 @@ class Repository(ClaimStore, LifecycleStore):
             return self._interviews(session, rows)
 
     def save_debrief(
-        self, *, interview_id: int, interviewer_id: str, answers: DebriefAnswers, now: datetime, late: bool
+        self,
+        *,
+        interview_id: int,
+        interviewer_id: str,
+        answers: DebriefAnswers,
+        now: datetime,
+        late: bool,
+        outgoing: Sequence[Outgoing] = (),
     ) -> bool:
-        """Insert or replace this interviewer's debrief (one row, by constraint); True if replaced."""
+        """Insert or replace this interviewer's debrief (one row, by constraint) and owe `outgoing` in the
+        same transaction (a receipt is never owed for a debrief that was not stored); True if replaced."""
         values = debrief_values(answers) | {"updated_at": now, "after_summary": late}
         insert = pg_insert if self.engine.dialect.name == "postgresql" else sqlite_insert
         with self._session() as session:
@@ -161,6 +169,7 @@ class Repository(ClaimStore, LifecycleStore):
                 index_elements=["interview_id", "interviewer_id"], set_=values
             )
             session.exec(statement)
+            self._add_outgoing(session, outgoing, now)
             session.commit()
             return existed
 

@@ -154,10 +154,9 @@ class FlowsBase:
 
     def summarise_if_due(self, *, interview_id: int, now: datetime) -> bool:
         """Post this interview's summary now if everyone is in (or its deadline has passed)."""
-        for interview in self.repository.due_summaries(now=now):
-            if interview.id == interview_id:
-                return self.summarise(interview, now=now)
-        return False
+        if not self.repository.summary_due(interview_id=interview_id, now=now):
+            return False
+        return self.summarise(self.interview(interview_id=interview_id), now=now)
 
     def summarise(self, interview: Interview, *, now: datetime) -> bool:
         """Claim the summary (once) and owe its message and the private notes to the hiring manager."""

@@ -63,20 +63,25 @@ class DebriefFlows(FlowsBase):
         errors = validate_answers(answers)
         if errors:
             raise InvalidInput(errors)
-        interview, _ = self.open_debrief(interview_id=interview_id, user_id=user_id)
-        late = interview.status is InterviewStatus.SUMMARISED
-        replaced = self.repository.save_debrief(
-            interview_id=interview_id, interviewer_id=user_id, answers=answers, now=now, late=late
-        )
+        interview, earlier = self.open_debrief(interview_id=interview_id, user_id=user_id)
         stamp = int(now.timestamp() * 1000)
-        receipt = receipt_dm(interview, answers, replaced=replaced).as_kwargs()
+        receipt = receipt_dm(interview, answers, replaced=earlier is not None).as_kwargs()
         owed = [post(f"receipt:{interview_id}:{user_id}:{stamp}", "receipt", interview_id, user_id, receipt)]
+        late = interview.status is InterviewStatus.SUMMARISED
+        self.repository.save_debrief(
+            interview_id=interview_id,
+            interviewer_id=user_id,
+            answers=answers,
+            now=now,
+            late=late,
+            outgoing=owed,
+        )
         if late:  # after the summary, before a decision: update it in place and say what changed
             summary = self.summary(interview)
             note = f"{mention(user_id)} added a debrief after the summary: verdict now *{summary.verdict.kind.label}*."
-            owed += self.summary_outgoing(interview, summary, now=now, note=note)
+            late_owed = self.summary_outgoing(interview, summary, now=now, note=note)
             if answers.private_note.strip():
-                owed.append(
+                late_owed.append(
                     post(
                         f"private_note:{interview_id}:{user_id}",
                         "private_notes",
@@ -85,8 +90,8 @@ class DebriefFlows(FlowsBase):
                         private_notes_dm(interview, [(user_id, answers.private_note)]).as_kwargs(),
                     )
                 )
-        self.repository.enqueue(outgoing=owed, now=now)
-        if not late:
+            self.repository.enqueue(outgoing=late_owed, now=now)
+        else:
             self.summarise_if_due(interview_id=interview_id, now=now)
         return interview
 

@@ -117,8 +117,49 @@ def test_reminders_skip_who_submitted_and_summaries_wait_for_the_whole_panel(rep
     due = repo.due_reminders(now=end + timedelta(hours=3))
     assert [(i.id, user, sent) for i, user, sent in due] == [(interview.id, "UBO", 0)]
     assert repo.due_summaries(now=end + timedelta(hours=3)) == []
+    assert not repo.summary_due(interview_id=interview.id, now=end + timedelta(hours=3))
     repo.save_debrief(interview_id=interview.id, interviewer_id="UBO", answers=answers(), now=end, late=False)
     assert [i.id for i in repo.due_summaries(now=end + timedelta(hours=3))] == [interview.id]
+    assert repo.summary_due(interview_id=interview.id, now=end + timedelta(hours=3))
+
+
+def test_one_interviews_summary_is_due_at_its_deadline_and_never_twice(repo: Repository) -> None:
+    interview = repo.create_interview(draft=draft(), recruiter_id="UREC", deadline=DAY, now=T0)
+    end = interview.ends_at
+    assert not repo.summary_due(interview_id=interview.id, now=end + 2 * DAY)  # not even prompted
+    repo.claim_prompt(interview_id=interview.id, now=end, outgoing=[])
+    assert not repo.summary_due(interview_id=interview.id, now=end + DAY - timedelta(seconds=1))
+    assert repo.summary_due(interview_id=interview.id, now=end + DAY)  # nobody wrote one: the deadline
+    repo.claim_summary(
+        interview_id=interview.id, now=end + DAY, final=True, verdict="incomplete", outgoing=[]
+    )
+    assert not repo.summary_due(interview_id=interview.id, now=end + 2 * DAY)
+    assert not repo.summary_due(interview_id=interview.id + 999, now=end)
+
+
+def test_a_debrief_and_its_receipt_are_stored_together_or_not_at_all(repo: Repository) -> None:
+    interview = repo.create_interview(draft=draft(), recruiter_id="UREC", deadline=DAY, now=T0)
+    repo.claim_prompt(interview_id=interview.id, now=interview.ends_at, outgoing=[])
+    assert not repo.save_debrief(
+        interview_id=interview.id,
+        interviewer_id="UANA",
+        answers=answers(),
+        now=T0,
+        late=False,
+        outgoing=[_post("receipt:1", interview.id)],
+    )
+    assert repo.outbox_counts().pending == 1 and len(repo.list_debriefs(interview_id=interview.id)) == 1
+    with pytest.raises(IntegrityError):  # the receipt can't be owed (a repeated key): nothing is kept
+        repo.save_debrief(
+            interview_id=interview.id,
+            interviewer_id="UBO",
+            answers=answers(),
+            now=T0,
+            late=False,
+            outgoing=[_post("receipt:1", interview.id)],
+        )
+    assert [d.interviewer_id for d in repo.list_debriefs(interview_id=interview.id)] == ["UANA"]
+    assert repo.outbox_counts().pending == 1
 
 
 def test_the_outbox_leases_each_call_to_one_sender(repo: Repository) -> None:
