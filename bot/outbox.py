@@ -65,7 +65,7 @@ class Courier:
         lease: timedelta = timedelta(minutes=5),
         give_up_after: timedelta = timedelta(hours=24),
         max_backoff: timedelta = timedelta(minutes=10),
-        workers: int = 8,
+        workers: int = 32,  # channels sent to at once; each waits on Slack, not on the CPU
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.client = client

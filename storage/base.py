@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Engine, Exists, update
+from sqlalchemy import Engine, Exists, Row, update
 from sqlmodel import Session, col, select
 
 from bot.domain.models import Interview, InterviewDraft
@@ -34,7 +34,7 @@ class Store:
         ).all()
         return to_interview(row, tuple(panel))
 
-    def _interviews(self, session: Session, rows: Sequence[InterviewRow]) -> list[Interview]:
+    def _interviews(self, session: Session, rows: Sequence[InterviewRow | Row[Any]]) -> list[Interview]:
         ids = [row.id for row in rows]
         panels: dict[int, list[str]] = {i: [] for i in ids if i is not None}
         if ids:

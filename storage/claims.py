@@ -14,17 +14,18 @@ from bot.domain.models import (
 )
 from storage.base import panelist_submitted
 from storage.outbox import OutboxStore, Outgoing
-from storage.rows import utc
+from storage.rows import select_interviews, utc
 from storage.tables import DebriefRow, InterviewRow, PanelistRow
 
 
 class ClaimStore(OutboxStore):
     def due_prompts(self, *, now: datetime, limit: int = 500) -> list[Interview]:
         with self._session() as session:
-            rows = session.exec(
-                select(InterviewRow)
+            rows = session.execute(
+                select_interviews()
                 .where(
-                    InterviewRow.status == InterviewStatus.SCHEDULED.value, col(InterviewRow.ends_at) <= now
+                    col(InterviewRow.status) == InterviewStatus.SCHEDULED.value,
+                    col(InterviewRow.ends_at) <= now,
                 )
                 .order_by(col(InterviewRow.ends_at))
                 .limit(limit)
@@ -144,10 +145,10 @@ class ClaimStore(OutboxStore):
                 .where(DebriefRow.interview_id == InterviewRow.id)
                 .scalar_subquery()
             )
-            rows = session.exec(
-                select(InterviewRow)
+            rows = session.execute(
+                select_interviews()
                 .where(
-                    InterviewRow.status == InterviewStatus.COLLECTING.value,
+                    col(InterviewRow.status) == InterviewStatus.COLLECTING.value,
                     or_(col(InterviewRow.deadline_at) <= now, submitted >= panel_size),
                 )
                 .order_by(col(InterviewRow.deadline_at))

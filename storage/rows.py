@@ -15,7 +15,16 @@ from bot.domain.models import (
     Recommendation,
     Stage,
 )
+from sqlalchemy import Row, Select, Table, select
+
 from storage.tables import DebriefRow, InterviewRow
+
+INTERVIEW: Table = InterviewRow.__table__  # type: ignore[attr-defined]
+
+
+def select_interviews() -> Select[Any]:
+    """SELECT every interview column as plain rows: a list of hundreds builds no ORM objects."""
+    return select(INTERVIEW)
 
 
 def utc(value: datetime) -> datetime:
@@ -44,7 +53,8 @@ def debrief_values(answers: DebriefAnswers) -> dict[str, Any]:
     }
 
 
-def to_interview(row: InterviewRow, panel: tuple[str, ...]) -> Interview:
+def to_interview(row: InterviewRow | Row[Any], panel: tuple[str, ...]) -> Interview:
+    """From an ORM row or a plain result row of `INTERVIEW` (cheaper: no ORM object to build)."""
     assert row.id is not None
     return Interview(
         id=row.id,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.domain.models import Interview
 from bot.flows.base import FlowsBase, post
 from bot.views.messages import reminder_dm
 
@@ -48,8 +50,25 @@ class TickFlows(FlowsBase):
 
     def tick(self, *, now: datetime) -> TickReport:
         """Owe every prompt, reminder and summary that is due at `now`, then deliver what is owed."""
-        prompted = sum(self.prompt(i, now=now) for i in self.repository.due_prompts(now=now))
+        repo = self.repository
+        prompted = drain(lambda: repo.due_prompts(now=now, limit=PAGE), lambda i: self.prompt(i, now=now))
         reminded = self.remind(now=now)
-        summarised = sum(self.summarise(i, now=now) for i in self.repository.due_summaries(now=now))
+        summarised = drain(
+            lambda: repo.due_summaries(now=now, limit=PAGE), lambda i: self.summarise(i, now=now)
+        )
         delivered = self.deliver(now=now)
         return TickReport(prompted=prompted, reminded=reminded, summarised=summarised, delivered=delivered)
+
+
+PAGE = 100  # due work is claimed a page at a time: short transactions, however much ended at once
+
+
+def drain(page: Callable[[], list[Interview]], claim: Callable[[Interview], bool]) -> int:
+    """Claim pages of due work until none is left (or another process is claiming the same pages)."""
+    claimed = 0
+    while True:
+        due = page()
+        won = sum(claim(interview) for interview in due)
+        claimed += won
+        if len(due) < PAGE or won == 0:  # the last page, or nothing left that this process can take
+            return claimed
