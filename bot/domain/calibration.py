@@ -33,16 +33,24 @@ def calibrate(
         # The current interview is never its own evidence; a repeated panel counts once.
         if past.interview_id != interview_id:
             panels.setdefault(past.interview_id, past)
+    members = dict.fromkeys(panel)
+    own_of: dict[str, list[int]] = {uid: [] for uid in members}
+    others_means_of: dict[str, list[float]] = {uid: [] for uid in members}
+    for past in panels.values():  # one pass over the history, in its order (float sums stay exact)
+        ratings = [(who, int(rec)) for who, rec in past.recommendations]
+        total, count = sum(r for _, r in ratings), len(ratings)
+        mine_here: dict[str, list[int]] = {}
+        for who, rating in ratings:
+            if who in members:
+                mine_here.setdefault(who, []).append(rating)
+        for uid, mine in mine_here.items():
+            others = count - len(mine)
+            if others:
+                own_of[uid].extend(mine)
+                others_means_of[uid].append((total - sum(mine)) / others)
     hints = []
-    for uid in dict.fromkeys(panel):
-        own: list[int] = []
-        others_means: list[float] = []
-        for past in panels.values():
-            mine = [rec.value for who, rec in past.recommendations if who == uid]
-            others = [rec.value for who, rec in past.recommendations if who != uid]
-            if mine and others:
-                own.extend(mine)
-                others_means.append(sum(others) / len(others))
+    for uid in members:
+        own, others_means = own_of[uid], others_means_of[uid]
         if not own or len(own) < policy.calibration_min_debriefs:
             continue
         own_mean = sum(own) / len(own)
