@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.domain.calibration import calibrate
-from bot.domain.models import PastPanel
+from bot.domain.models import PastPanel, Recommendation
 from bot.domain.summary import CalibrationHint, Policy, summarise
 from tests.domain.builders import (
     INTERVIEW_ID,
@@ -113,3 +115,56 @@ def test_calibration_is_on_the_summary_but_never_a_reason() -> None:
         (BEN, "usually rates lower than their panels", 6)
     ]
     assert all("rates" not in r.text for r in summary.verdict.reasons)
+
+
+def _reference(
+    panel: list[str], history: list[PastPanel], interview_id: int, policy: Policy
+) -> list[tuple[str, float, float, int]]:
+    """The definition, written out the slow way: each member against every earlier panel in turn."""
+    panels: dict[int, PastPanel] = {}
+    for past in history:
+        if past.interview_id != interview_id:
+            panels.setdefault(past.interview_id, past)
+    hints = []
+    for uid in dict.fromkeys(panel):
+        own: list[int] = []
+        others_means: list[float] = []
+        for past in panels.values():
+            mine = [int(rec) for who, rec in past.recommendations if who == uid]
+            others = [int(rec) for who, rec in past.recommendations if who != uid]
+            if mine and others:
+                own.extend(mine)
+                others_means.append(sum(others) / len(others))
+        if not own or len(own) < policy.calibration_min_debriefs:
+            continue
+        own_mean, panel_mean = sum(own) / len(own), sum(others_means) / len(others_means)
+        if abs(own_mean - panel_mean) + 1e-9 >= policy.calibration_gap:
+            hints.append((uid, own_mean, panel_mean, len(own)))
+    return hints
+
+
+PEOPLE = st.sampled_from(["UA", "UB", "UC", "UD", "UE"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    panel=st.lists(PEOPLE, min_size=1, max_size=5),
+    history=st.lists(
+        st.builds(
+            PastPanel,
+            interview_id=st.integers(1, 12),
+            recommendations=st.lists(
+                st.tuples(PEOPLE, st.sampled_from(list(Recommendation))), max_size=6
+            ).map(tuple),
+        ),
+        max_size=30,
+    ),
+    min_debriefs=st.integers(1, 4),
+)
+def test_calibration_matches_its_definition(
+    panel: list[str], history: list[PastPanel], min_debriefs: int
+) -> None:
+    policy = Policy(calibration_min_debriefs=min_debriefs, calibration_gap=0.5)
+    hints = calibrate(panel, history, interview_id=7, policy=policy)
+    got = [(h.interviewer_id, h.own_mean, h.panel_mean, h.debriefs) for h in hints]
+    assert got == _reference(panel, history, 7, policy)
