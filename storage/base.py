@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import timedelta
 from typing import Any
 
@@ -20,10 +21,19 @@ class Store:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        # SQLite has one writer at a time, and a writer that finds the file locked polls with growing
+        # sleeps (up to 100 ms each): this process's writers queue on a lock instead.
+        self._writer: AbstractContextManager[Any] = (
+            threading.Lock() if engine.dialect.name == "sqlite" else nullcontext()
+        )
 
     @contextmanager
-    def _session(self) -> Iterator[Session]:
-        with Session(self.engine, expire_on_commit=False) as session:
+    def _session(self, *, write: bool = False) -> Iterator[Session]:
+        """A short session; `write` for one that commits (taken in turn on SQLite)."""
+        with (
+            self._writer if write else nullcontext(),
+            Session(self.engine, expire_on_commit=False) as session,
+        ):
             yield session
 
     def _interview(self, session: Session, row: InterviewRow) -> Interview:
@@ -47,7 +57,7 @@ class Store:
         return [to_interview(row, tuple(panels.get(row.id or 0, ()))) for row in rows]
 
     def _update_interview(self, interview_id: int, *conditions: Any, **values: Any) -> bool:
-        with self._session() as session:
+        with self._session(write=True) as session:
             result = session.exec(
                 update(InterviewRow).where(col(InterviewRow.id) == interview_id, *conditions).values(**values)
             )

@@ -112,7 +112,7 @@ class ClaimStore(OutboxStore):
         )
 
     def snooze(self, *, interview_id: int, user_id: str, until: datetime) -> bool:
-        with self._session() as session:
+        with self._session(write=True) as session:
             result = session.exec(
                 update(PanelistRow)
                 .where(col(PanelistRow.interview_id) == interview_id, col(PanelistRow.user_id) == user_id)

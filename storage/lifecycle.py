@@ -30,7 +30,7 @@ class LifecycleStore(Store):
 
     def delete_interview(self, *, interview_id: int) -> None:
         """Undo a scheduling whose Slack side failed (nothing has been sent for it yet)."""
-        with self._session() as session:
+        with self._session(write=True) as session:
             session.exec(delete(PanelistRow).where(col(PanelistRow.interview_id) == interview_id))
             session.exec(delete(InterviewRow).where(col(InterviewRow.id) == interview_id))
             session.commit()
@@ -85,7 +85,7 @@ class LifecycleStore(Store):
             updated_at=now,
         )
         if done:
-            with self._session() as session:
+            with self._session(write=True) as session:
                 session.exec(
                     update(PanelistRow)
                     .where(col(PanelistRow.interview_id) == interview_id)
@@ -104,7 +104,7 @@ class LifecycleStore(Store):
         now: datetime,
     ) -> bool:
         """Move a not-yet-prompted interview (and its panel, prompts, reminders) to the new details."""
-        with self._session() as session:
+        with self._session(write=True) as session:
             result = session.exec(
                 update(InterviewRow)
                 .where(
@@ -136,7 +136,7 @@ class LifecycleStore(Store):
     def erase(self, *, interview_id: int, by: str, now: datetime) -> bool:
         """Erase the candidate's personal data and every debrief text, keeping ratings and
         recommendations (anonymous aggregates for calibration) and a record of who erased it."""
-        with self._session() as session:
+        with self._session(write=True) as session:
             result = session.exec(
                 update(InterviewRow)
                 .where(col(InterviewRow.id) == interview_id, col(InterviewRow.erased_at).is_(None))
@@ -202,7 +202,7 @@ class LifecycleStore(Store):
             return [i for i in ids if i is not None]
 
     def next_summary_revision(self, *, interview_id: int, now: datetime) -> int:
-        with self._session() as session:
+        with self._session(write=True) as session:
             session.exec(
                 update(InterviewRow)
                 .where(col(InterviewRow.id) == interview_id)

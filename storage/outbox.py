@@ -60,9 +60,16 @@ class OutboxCounts:
     errors: tuple[str, ...] = field(default=())
 
 
+# What a lease hands its sender, read in the same statement that takes it.
+RETURNED = tuple(
+    OutboxRow.__table__.c[name]  # type: ignore[attr-defined]
+    for name in ("key", "kind", "method", "payload", "interview_id", "attempts", "created_at")
+)
+
+
 class OutboxStore(Store):
     def _claim(self, statement: Any, outgoing: Sequence[Outgoing], now: datetime) -> bool:
-        with self._session() as session:
+        with self._session(write=True) as session:
             result = session.exec(statement)
             if result.rowcount != 1:
                 session.rollback()
@@ -77,7 +84,7 @@ class OutboxStore(Store):
 
     def enqueue(self, *, outgoing: Sequence[Outgoing], now: datetime) -> bool:
         """Owe these messages; False (and nothing written) if any key was already owed."""
-        with self._session() as session:
+        with self._session(write=True) as session:
             try:
                 self._add_outgoing(session, outgoing, now)
                 session.commit()
@@ -119,8 +126,8 @@ class OutboxStore(Store):
 
     def claim_outbox_item(self, *, outbox_id: int, now: datetime, lease: timedelta) -> OutboxItem | None:
         """Lease one pending call to this sender for `lease`; None if it is sent, failed or leased."""
-        with self._session() as session:
-            result = session.exec(
+        with self._session(write=True) as session:
+            row = session.execute(
                 update(OutboxRow)
                 .where(
                     col(OutboxRow.id) == outbox_id,
@@ -128,15 +135,13 @@ class OutboxStore(Store):
                     or_(col(OutboxRow.claimed_until).is_(None), col(OutboxRow.claimed_until) < now),
                 )
                 .values(claimed_until=now + lease, attempts=OutboxRow.attempts + 1)
-            )
-            if result.rowcount != 1:
-                session.rollback()
-                return None
+                .returning(*RETURNED)
+            ).one_or_none()
             session.commit()
-            row = session.get(OutboxRow, outbox_id)
-            assert row is not None and row.id is not None
+            if row is None:
+                return None
             return OutboxItem(
-                id=row.id,
+                id=outbox_id,
                 key=row.key,
                 kind=row.kind,
                 method=row.method,
@@ -147,7 +152,7 @@ class OutboxStore(Store):
             )
 
     def outbox_sent(self, *, outbox_id: int, now: datetime, channel: str | None, ts: str | None) -> None:
-        with self._session() as session:
+        with self._session(write=True) as session:
             session.exec(
                 update(OutboxRow)
                 .where(col(OutboxRow.id) == outbox_id)
@@ -156,7 +161,7 @@ class OutboxStore(Store):
             session.commit()
 
     def outbox_retry(self, *, outbox_id: int, at: datetime, error: str) -> None:
-        with self._session() as session:
+        with self._session(write=True) as session:
             session.exec(
                 update(OutboxRow)
                 .where(col(OutboxRow.id) == outbox_id)
@@ -165,7 +170,7 @@ class OutboxStore(Store):
             session.commit()
 
     def outbox_failed(self, *, outbox_id: int, error: str) -> None:
-        with self._session() as session:
+        with self._session(write=True) as session:
             session.exec(
                 update(OutboxRow)
                 .where(col(OutboxRow.id) == outbox_id)

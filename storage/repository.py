@@ -8,6 +8,7 @@ themselves and the lists people read.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, func
@@ -30,7 +31,13 @@ from storage.outbox import OutboxCounts, OutboxItem, Outgoing, SentMessage
 from storage.rows import debrief_values, to_debrief, utc
 from storage.tables import DebriefRow, InterviewRow, PanelistRow
 
-__all__ = ["OutboxCounts", "OutboxItem", "Outgoing", "Repository", "SentMessage", "utc"]
+__all__ = ["OutboxCounts", "OutboxItem", "Outgoing", "Repository", "SavedDebrief", "SentMessage", "utc"]
+
+
+@dataclass(frozen=True)
+class SavedDebrief:
+    replaced: bool  # this interviewer had written one before
+    submitted: int  # debriefs for the interview now, this one included
 
 
 class Repository(ClaimStore, LifecycleStore):
@@ -45,7 +52,7 @@ class Repository(ClaimStore, LifecycleStore):
         now: datetime,
         remind_after: timedelta = timedelta(hours=2),
     ) -> Interview:
-        with self._session() as session:
+        with self._session(write=True) as session:
             row = InterviewRow(
                 candidate=draft.candidate,
                 role=draft.role,
@@ -148,12 +155,12 @@ class Repository(ClaimStore, LifecycleStore):
         now: datetime,
         late: bool,
         outgoing: Sequence[Outgoing] = (),
-    ) -> bool:
+    ) -> SavedDebrief:
         """Insert or replace this interviewer's debrief (one row, by constraint) and owe `outgoing` in the
-        same transaction (a receipt is never owed for a debrief that was not stored); True if replaced."""
+        same transaction (a receipt is never owed for a debrief that was not stored)."""
         values = debrief_values(answers) | {"updated_at": now, "after_summary": late}
         insert = pg_insert if self.engine.dialect.name == "postgresql" else sqlite_insert
-        with self._session() as session:
+        with self._session(write=True) as session:
             existed = (
                 session.exec(
                     select(DebriefRow.id).where(
@@ -170,8 +177,11 @@ class Repository(ClaimStore, LifecycleStore):
             )
             session.exec(statement)
             self._add_outgoing(session, outgoing, now)
+            submitted = session.exec(
+                select(func.count(col(DebriefRow.id))).where(DebriefRow.interview_id == interview_id)
+            ).one()
             session.commit()
-            return existed
+            return SavedDebrief(replaced=existed, submitted=int(submitted))
 
     def get_debrief(self, *, interview_id: int, interviewer_id: str) -> Debrief | None:
         with self._session() as session:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import Row, Select, Table, select
+
 from bot.domain.models import (
     Debrief,
     DebriefAnswers,
@@ -15,8 +17,6 @@ from bot.domain.models import (
     Recommendation,
     Stage,
 )
-from sqlalchemy import Row, Select, Table, select
-
 from storage.tables import DebriefRow, InterviewRow
 
 INTERVIEW: Table = InterviewRow.__table__  # type: ignore[attr-defined]

@@ -68,7 +68,7 @@ class DebriefFlows(FlowsBase):
         receipt = receipt_dm(interview, answers, replaced=earlier is not None).as_kwargs()
         owed = [post(f"receipt:{interview_id}:{user_id}:{stamp}", "receipt", interview_id, user_id, receipt)]
         late = interview.status is InterviewStatus.SUMMARISED
-        self.repository.save_debrief(
+        saved = self.repository.save_debrief(
             interview_id=interview_id,
             interviewer_id=user_id,
             answers=answers,
@@ -91,8 +91,10 @@ class DebriefFlows(FlowsBase):
                     )
                 )
             self.repository.enqueue(outgoing=late_owed, now=now)
-        else:
-            self.summarise_if_due(interview_id=interview_id, now=now)
+        elif saved.submitted >= len(interview.interviewer_ids) or (
+            interview.deadline_at is not None and interview.deadline_at <= now
+        ):
+            self.summarise(interview, now=now)  # the last one in (or past the deadline): summary now
         return interview
 
     def _check_can_write(self, interview: Interview, user_id: str) -> None:

@@ -56,7 +56,8 @@ def test_submitting_twice_replaces_the_debrief(repo: Repository) -> None:
         now=T0 + timedelta(minutes=5),
         late=False,
     )
-    assert (first, second) == (False, True)
+    assert (first.replaced, second.replaced) == (False, True)
+    assert first.submitted == second.submitted == 1
     debriefs = repo.list_debriefs(interview_id=interview.id)
     assert len(debriefs) == 1
     assert debriefs[0].answers.recommendation is Recommendation.STRONG_NO
@@ -140,7 +141,7 @@ def test_one_interviews_summary_is_due_at_its_deadline_and_never_twice(repo: Rep
 def test_a_debrief_and_its_receipt_are_stored_together_or_not_at_all(repo: Repository) -> None:
     interview = repo.create_interview(draft=draft(), recruiter_id="UREC", deadline=DAY, now=T0)
     repo.claim_prompt(interview_id=interview.id, now=interview.ends_at, outgoing=[])
-    assert not repo.save_debrief(
+    saved = repo.save_debrief(
         interview_id=interview.id,
         interviewer_id="UANA",
         answers=answers(),
@@ -148,6 +149,7 @@ def test_a_debrief_and_its_receipt_are_stored_together_or_not_at_all(repo: Repos
         late=False,
         outgoing=[_post("receipt:1", interview.id)],
     )
+    assert (saved.replaced, saved.submitted) == (False, 1)
     assert repo.outbox_counts().pending == 1 and len(repo.list_debriefs(interview_id=interview.id)) == 1
     with pytest.raises(IntegrityError):  # the receipt can't be owed (a repeated key): nothing is kept
         repo.save_debrief(
