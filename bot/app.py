@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 _ERROR_BLOCK = {Callback.DEBRIEF: Block.RECOMMENDATION, Callback.SCHEDULE: Block.CANDIDATE}
 SORRY = "Something went wrong on our side and nothing was saved. Please try again in a minute."
+AFTER_REQUEST_SENDERS = 4
 
 
 def utc_now() -> datetime:
@@ -105,7 +106,9 @@ def build(
     access = Access(client, settings.debrief_recruiters)
     executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="lazy")
     dispatcher = Dispatcher(
-        deliver=lambda: flows.deliver(now=clock()),
+        # What requests owe (receipts, a summary) is a few calls at a time: a handful of senders keep
+        # up, and leave the CPU to the requests that are waiting for their ack.
+        deliver=lambda: flows.deliver(now=clock(), workers=AFTER_REQUEST_SENDERS),
         refresh_home=lambda user: refresh_home(deps, client, user),
     )
     deps = Deps(

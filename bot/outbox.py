@@ -77,13 +77,15 @@ class Courier:
         # Told about every call given up on, so a person hears about it (set by the flows).
         self.on_failure: Callable[[OutboxItem, str], None] | None = None
 
-    def deliver(self, repository: Repository, *, now: datetime) -> int:
+    def deliver(self, repository: Repository, *, now: datetime, workers: int | None = None) -> int:
         """Send everything due at `now`: channels in parallel, in order within a channel.
 
         Each call is leased right before it is sent (from the clock, not `now`), so a long lane —
         a channel at Slack's one post a second, or Retry-After waits — never sends on a lease that
-        has run out and been taken by another process.
+        has run out and been taken by another process. `workers` caps the channels sent to at once
+        (default: the courier's own).
         """
+        workers = workers or self.workers
         delivered = 0
         while True:
             due = repository.due_outbox(now=now, limit=200)
@@ -92,10 +94,10 @@ class Courier:
             lanes: dict[str, list[int]] = {}
             for outbox_id, lane in due:
                 lanes.setdefault(lane, []).append(outbox_id)
-            if len(lanes) == 1 or self.workers == 1:
+            if len(lanes) == 1 or workers == 1:
                 sent = sum(self._send_lane(repository, lane, now) for lane in lanes.values())
             else:
-                with ThreadPoolExecutor(max_workers=min(self.workers, len(lanes))) as pool:
+                with ThreadPoolExecutor(max_workers=min(workers, len(lanes))) as pool:
                     sent = sum(pool.map(lambda lane: self._send_lane(repository, lane, now), lanes.values()))
             delivered += sent
             if sent == 0:

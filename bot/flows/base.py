@@ -222,6 +222,6 @@ class FlowsBase:
             now=item.created_at,
         )
 
-    def deliver(self, *, now: datetime) -> int:
-        """Send what is owed and due; returns how many calls went through."""
-        return self.courier.deliver(self.repository, now=now)
+    def deliver(self, *, now: datetime, workers: int | None = None) -> int:
+        """Send what is owed and due (to at most `workers` channels at once); how many calls went through."""
+        return self.courier.deliver(self.repository, now=now, workers=workers)
