@@ -36,7 +36,6 @@ __all__ = ["OutboxCounts", "OutboxItem", "Outgoing", "Repository", "SavedDebrief
 
 @dataclass(frozen=True)
 class SavedDebrief:
-    replaced: bool  # this interviewer had written one before
     submitted: int  # debriefs for the interview now, this one included
 
 
@@ -161,27 +160,34 @@ class Repository(ClaimStore, LifecycleStore):
         values = debrief_values(answers) | {"updated_at": now, "after_summary": late}
         insert = pg_insert if self.engine.dialect.name == "postgresql" else sqlite_insert
         with self._session(write=True) as session:
-            existed = (
-                session.exec(
-                    select(DebriefRow.id).where(
-                        DebriefRow.interview_id == interview_id, DebriefRow.interviewer_id == interviewer_id
-                    )
-                ).first()
-                is not None
-            )
             statement = insert(DebriefRow).values(
                 interview_id=interview_id, interviewer_id=interviewer_id, submitted_at=now, **values
             )
             statement = statement.on_conflict_do_update(
                 index_elements=["interview_id", "interviewer_id"], set_=values
             )
-            session.exec(statement)
+            session.execute(statement)
             self._add_outgoing(session, outgoing, now)
             submitted = session.exec(
                 select(func.count(col(DebriefRow.id))).where(DebriefRow.interview_id == interview_id)
             ).one()
             session.commit()
-            return SavedDebrief(replaced=existed, submitted=int(submitted))
+            return SavedDebrief(submitted=int(submitted))
+
+    def interview_and_debrief(
+        self, *, interview_id: int, interviewer_id: str
+    ) -> tuple[Interview | None, Debrief | None]:
+        """An interview and this interviewer's debrief of it, in one session (what a click needs)."""
+        with self._session() as session:
+            row = session.get(InterviewRow, interview_id)
+            if row is None:
+                return None, None
+            debrief = session.exec(
+                select(DebriefRow).where(
+                    DebriefRow.interview_id == interview_id, DebriefRow.interviewer_id == interviewer_id
+                )
+            ).first()
+            return self._interview(session, row), None if debrief is None else to_debrief(debrief)
 
     def get_debrief(self, *, interview_id: int, interviewer_id: str) -> Debrief | None:
         with self._session() as session:
