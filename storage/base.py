@@ -8,7 +8,7 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Engine, Exists, Row, update
+from sqlalchemy import Connection, Engine, Exists, Row, update
 from sqlmodel import Session, col, select
 
 from bot.domain.models import Interview, InterviewDraft
@@ -35,6 +35,13 @@ class Store:
             Session(self.engine, expire_on_commit=False) as session,
         ):
             yield session
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Connection]:
+        """A plain connection in one transaction, committed at the end (no ORM session to build): for
+        the statements every message and every submission runs."""
+        with self._writer, self.engine.begin() as connection:
+            yield connection
 
     def _interview(self, session: Session, row: InterviewRow) -> Interview:
         panel = session.exec(

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, func, insert, or_, update
+from sqlalchemy import Connection, Table, func, insert, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -94,7 +94,7 @@ class OutboxStore(Store):
             return True
 
     @staticmethod
-    def _add_outgoing(session: Session, outgoing: Sequence[Outgoing], now: datetime) -> None:
+    def _add_outgoing(session: Session | Connection, outgoing: Sequence[Outgoing], now: datetime) -> None:
         if not outgoing:
             return
         session.execute(  # a plain INSERT: no ORM objects to track for rows nobody reads back here
@@ -132,18 +132,18 @@ class OutboxStore(Store):
 
     def claim_outbox_item(self, *, outbox_id: int, now: datetime, lease: timedelta) -> OutboxItem | None:
         """Lease one pending call to this sender for `lease`; None if it is sent, failed or leased."""
-        with self._session(write=True) as session:
-            row = session.execute(
-                update(OutboxRow)
+        with self._transaction() as connection:
+            c = OUTBOX.c
+            row = connection.execute(
+                update(OUTBOX)
                 .where(
-                    col(OutboxRow.id) == outbox_id,
-                    col(OutboxRow.status) == "pending",
-                    or_(col(OutboxRow.claimed_until).is_(None), col(OutboxRow.claimed_until) < now),
+                    c.id == outbox_id,
+                    c.status == "pending",
+                    or_(c.claimed_until.is_(None), c.claimed_until < now),
                 )
-                .values(claimed_until=now + lease, attempts=OutboxRow.attempts + 1)
+                .values(claimed_until=now + lease, attempts=c.attempts + 1)
                 .returning(*RETURNED)
             ).one_or_none()
-            session.commit()
             if row is None:
                 return None
             return OutboxItem(
@@ -158,31 +158,28 @@ class OutboxStore(Store):
             )
 
     def outbox_sent(self, *, outbox_id: int, now: datetime, channel: str | None, ts: str | None) -> None:
-        with self._session(write=True) as session:
-            session.exec(
-                update(OutboxRow)
-                .where(col(OutboxRow.id) == outbox_id)
+        with self._transaction() as connection:
+            connection.execute(
+                update(OUTBOX)
+                .where(OUTBOX.c.id == outbox_id)
                 .values(status="sent", sent_at=now, claimed_until=None, result_channel=channel, result_ts=ts)
             )
-            session.commit()
 
     def outbox_retry(self, *, outbox_id: int, at: datetime, error: str) -> None:
-        with self._session(write=True) as session:
-            session.exec(
-                update(OutboxRow)
-                .where(col(OutboxRow.id) == outbox_id)
+        with self._transaction() as connection:
+            connection.execute(
+                update(OUTBOX)
+                .where(OUTBOX.c.id == outbox_id)
                 .values(next_attempt_at=at, claimed_until=None, last_error=error[:2000])
             )
-            session.commit()
 
     def outbox_failed(self, *, outbox_id: int, error: str) -> None:
-        with self._session(write=True) as session:
-            session.exec(
-                update(OutboxRow)
-                .where(col(OutboxRow.id) == outbox_id)
+        with self._transaction() as connection:
+            connection.execute(
+                update(OUTBOX)
+                .where(OUTBOX.c.id == outbox_id)
                 .values(status="failed", claimed_until=None, last_error=error[:2000])
             )
-            session.commit()
 
     def is_owed(self, *, key: str) -> bool:
         """Whether this message was ever owed (sent, pending or failed)."""

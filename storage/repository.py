@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func
+from sqlalchemy import Table, and_, func
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
@@ -30,6 +30,8 @@ from storage.lifecycle import LifecycleStore
 from storage.outbox import OutboxCounts, OutboxItem, Outgoing, SentMessage
 from storage.rows import debrief_values, to_debrief, utc
 from storage.tables import DebriefRow, InterviewRow, PanelistRow
+
+DEBRIEF: Table = DebriefRow.__table__  # type: ignore[attr-defined]
 
 __all__ = ["OutboxCounts", "OutboxItem", "Outgoing", "Repository", "SavedDebrief", "SentMessage", "utc"]
 
@@ -159,19 +161,18 @@ class Repository(ClaimStore, LifecycleStore):
         same transaction (a receipt is never owed for a debrief that was not stored)."""
         values = debrief_values(answers) | {"updated_at": now, "after_summary": late}
         insert = pg_insert if self.engine.dialect.name == "postgresql" else sqlite_insert
-        with self._session(write=True) as session:
-            statement = insert(DebriefRow).values(
+        with self._transaction() as connection:
+            statement = insert(DEBRIEF).values(
                 interview_id=interview_id, interviewer_id=interviewer_id, submitted_at=now, **values
             )
             statement = statement.on_conflict_do_update(
                 index_elements=["interview_id", "interviewer_id"], set_=values
             )
-            session.execute(statement)
-            self._add_outgoing(session, outgoing, now)
-            submitted = session.exec(
-                select(func.count(col(DebriefRow.id))).where(DebriefRow.interview_id == interview_id)
-            ).one()
-            session.commit()
+            connection.execute(statement)
+            self._add_outgoing(connection, outgoing, now)
+            submitted = connection.execute(
+                select(func.count()).select_from(DEBRIEF).where(DEBRIEF.c.interview_id == interview_id)
+            ).scalar_one()
             return SavedDebrief(submitted=int(submitted))
 
     def interview_and_debrief(
