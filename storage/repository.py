@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Table, and_, func
+from sqlalchemy import and_, func
+from sqlalchemy import select as core_select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
@@ -28,10 +29,17 @@ from bot.domain.models import (
 from storage.claims import ClaimStore
 from storage.lifecycle import LifecycleStore
 from storage.outbox import OutboxCounts, OutboxItem, Outgoing, SentMessage
-from storage.rows import debrief_values, to_debrief, utc
+from storage.rows import (
+    DEBRIEF,
+    INTERVIEW,
+    PANELIST,
+    debrief_values,
+    select_interviews,
+    to_debrief,
+    to_interview,
+    utc,
+)
 from storage.tables import DebriefRow, InterviewRow, PanelistRow
-
-DEBRIEF: Table = DebriefRow.__table__  # type: ignore[attr-defined]
 
 __all__ = ["OutboxCounts", "OutboxItem", "Outgoing", "Repository", "SavedDebrief", "SentMessage", "utc"]
 
@@ -178,17 +186,24 @@ class Repository(ClaimStore, LifecycleStore):
     def interview_and_debrief(
         self, *, interview_id: int, interviewer_id: str
     ) -> tuple[Interview | None, Debrief | None]:
-        """An interview and this interviewer's debrief of it, in one session (what a click needs)."""
-        with self._session() as session:
-            row = session.get(InterviewRow, interview_id)
+        """An interview and this interviewer's debrief of it (what a click or a submission needs), read
+        as plain rows on one connection."""
+        with self.engine.connect() as connection:
+            row = connection.execute(select_interviews().where(INTERVIEW.c.id == interview_id)).first()
             if row is None:
                 return None, None
-            debrief = session.exec(
-                select(DebriefRow).where(
-                    DebriefRow.interview_id == interview_id, DebriefRow.interviewer_id == interviewer_id
+            panel = connection.execute(
+                core_select(PANELIST.c.user_id)
+                .where(PANELIST.c.interview_id == interview_id)
+                .order_by(PANELIST.c.position)
+            ).scalars()
+            interview = to_interview(row, tuple(panel))
+            debrief = connection.execute(
+                core_select(DEBRIEF).where(
+                    DEBRIEF.c.interview_id == interview_id, DEBRIEF.c.interviewer_id == interviewer_id
                 )
             ).first()
-            return self._interview(session, row), None if debrief is None else to_debrief(debrief)
+            return interview, None if debrief is None else to_debrief(debrief)
 
     def get_debrief(self, *, interview_id: int, interviewer_id: str) -> Debrief | None:
         with self._session() as session:

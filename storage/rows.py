@@ -17,9 +17,11 @@ from bot.domain.models import (
     Recommendation,
     Stage,
 )
-from storage.tables import DebriefRow, InterviewRow
+from storage.tables import DebriefRow, InterviewRow, PanelistRow
 
 INTERVIEW: Table = InterviewRow.__table__  # type: ignore[attr-defined]
+DEBRIEF: Table = DebriefRow.__table__  # type: ignore[attr-defined]
+PANELIST: Table = PanelistRow.__table__  # type: ignore[attr-defined]
 
 
 def select_interviews() -> Select[Any]:
@@ -81,7 +83,7 @@ def to_interview(row: InterviewRow | Row[Any], panel: tuple[str, ...]) -> Interv
     )
 
 
-def to_debrief(row: DebriefRow) -> Debrief:
+def to_debrief(row: DebriefRow | Row[Any]) -> Debrief:
     return Debrief(
         interview_id=row.interview_id,
         interviewer_id=row.interviewer_id,
