@@ -30,7 +30,7 @@ class Sizes:
     single_summaries: int = 300  # individually timed summaries (p50/p99)
     submissions: int = 10_000  # view_submissions before reading the bot's peak RSS
     latency_ms: float = 20.0  # fake Slack Web API latency
-    quiet_timeout: float = 120.0  # longest wait for lazy listeners or deliveries to finish
+    quiet_timeout: float = 120.0  # longest wait for work after the acks (modals, deliveries) to finish
 
     def requests_at(self, concurrency: int) -> int:
         return self.requests_c1 if concurrency == 1 else self.requests

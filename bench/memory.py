@@ -59,7 +59,7 @@ def measure_db(
             remote.reset()  # the fake keeps every call: start each chunk lean
         settle(remote, timeout=sizes.quiet_timeout)
         end = memory_kb(real.pid)
-        table.add(db, f"{done:,} + lazy work done", _mb(end["VmRSS"]), _mb(end["VmHWM"]), "—", "—")
+        table.add(db, f"{done:,} + receipts all sent", _mb(end["VmRSS"]), _mb(end["VmHWM"]), "—", "—")
         problems = log_problems(real.log)
     peak = _mb(end["VmHWM"])
     section.check(
@@ -81,7 +81,7 @@ def run(
     section.notes.append(
         f"A fresh `debrief-bot run` per database; {sizes.submissions:,} debrief view_submissions over HTTP at "
         f"concurrency {CONCURRENCY}, each a new (interview, interviewer) pair, receipts delivered through fake "
-        "Slack by the bot's lazy listeners. RSS and peak RSS (VmHWM) read from the kernel's status of the bot's pid."
+        "Slack by the bot's dispatcher thread. RSS and peak RSS (VmHWM) read from the kernel's status of the bot's pid."
     )
     table = Table(
         "Bot process memory (MB)",

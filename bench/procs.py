@@ -199,7 +199,7 @@ def memory_kb(pid: int) -> dict[str, int]:
 
 
 def settle(fake: RemoteFake, *, timeout: float, quiet: float = 1.0) -> dict[str, Any]:
-    """Wait until the fake has seen no new call for `quiet` seconds (lazy work done); its stats."""
+    """Wait until the fake has seen no new call for `quiet` seconds (work after the acks done); its stats."""
     deadline = time.monotonic() + timeout
     stats = fake.stats()
     last_change = time.monotonic()

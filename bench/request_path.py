@@ -187,8 +187,9 @@ def run(
         "sending a request to reading the whole response (the ack). Bare Bolt gets the same bodies. "
         f"{sizes.open_interviews:,} collecting interviews with {sizes.panel}-person panels are seeded first; "
         "clicks and submissions walk their (interview, panelist) pairs, so submissions are first debriefs. "
-        "The last column counts the Web API calls the bot's lazy listeners made after acking, until the fake "
-        "had been quiet for 2 s (`expired_trigger_id`: a modal that never opened, its trigger over 3 s old)."
+        "The last column counts the Web API calls the bot made after acking (modals from Bolt lazy listeners, "
+        "receipts from the dispatcher), until the fake had been quiet for 2 s (`expired_trigger_id`: a modal "
+        "that never opened, its trigger over 3 s old)."
     )
     table = Table("Ack latency (ms) and throughput", COLUMNS)
     section.tables.append(table)
