@@ -77,6 +77,7 @@ class Bot:
         release the database."""
         self.executor.shutdown(wait=True)
         self.dispatcher.stop()
+        self.flows.courier.close()
         self.repository.engine.dispose()
 
 

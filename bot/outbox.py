@@ -7,9 +7,11 @@ only a crash between the two can repeat it, and the lease keeps every other proc
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from slack_sdk import WebClient
@@ -74,6 +76,8 @@ class Courier:
         self.give_up_after = give_up_after
         self.max_backoff = max_backoff
         self.workers = workers
+        self._pools: dict[int, ThreadPoolExecutor] = {}  # by size: deliveries from the tick and from requests
+        self._pools_lock = threading.Lock()
         # Told about every call given up on, so a person hears about it (set by the flows).
         self.on_failure: Callable[[OutboxItem, str], None] | None = None
 
@@ -97,11 +101,28 @@ class Courier:
             if len(lanes) == 1 or workers == 1:
                 sent = sum(self._send_lane(repository, lane, now) for lane in lanes.values())
             else:
-                with ThreadPoolExecutor(max_workers=min(workers, len(lanes))) as pool:
-                    sent = sum(pool.map(lambda lane: self._send_lane(repository, lane, now), lanes.values()))
+                sent = sum(
+                    self._in_parallel(
+                        workers, [partial(self._send_lane, repository, lane, now) for lane in lanes.values()]
+                    )
+                )
             delivered += sent
             if sent == 0:
                 return delivered
+
+    def _in_parallel(self, workers: int, calls: list[Callable[[], int]]) -> list[int]:
+        """Run `calls` on at most `workers` threads of a pool kept for the courier's lifetime."""
+        with self._pools_lock:
+            pool = self._pools.get(workers)
+            if pool is None:
+                pool = self._pools[workers] = ThreadPoolExecutor(workers, thread_name_prefix=f"send{workers}")
+        return [future.result() for future in [pool.submit(call) for call in calls]]
+
+    def close(self) -> None:
+        with self._pools_lock:
+            pools, self._pools = list(self._pools.values()), {}
+        for pool in pools:
+            pool.shutdown(wait=True)
 
     def _send_lane(self, repository: Repository, lane: list[int], now: datetime) -> int:
         sent = 0

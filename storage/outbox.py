@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Table, func, insert, or_, update
+from sqlalchemy import Connection, Table, bindparam, func, insert, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -64,6 +64,29 @@ OUTBOX: Table = OutboxRow.__table__  # type: ignore[attr-defined]
 # What a lease hands its sender, read in the same statement that takes it.
 RETURNED = tuple(
     OUTBOX.c[name] for name in ("key", "kind", "method", "payload", "interview_id", "attempts", "created_at")
+)
+
+# The two statements every message runs, built once (each takes its values as parameters).
+_LEASE = (
+    update(OUTBOX)
+    .where(
+        OUTBOX.c.id == bindparam("outbox_id"),
+        OUTBOX.c.status == "pending",
+        or_(OUTBOX.c.claimed_until.is_(None), OUTBOX.c.claimed_until < bindparam("now")),
+    )
+    .values(claimed_until=bindparam("until"), attempts=OUTBOX.c.attempts + 1)
+    .returning(*RETURNED)
+)
+_SENT = (
+    update(OUTBOX)
+    .where(OUTBOX.c.id == bindparam("outbox_id"))
+    .values(
+        status="sent",
+        sent_at=bindparam("now"),
+        claimed_until=None,
+        result_channel=bindparam("channel"),
+        result_ts=bindparam("ts"),
+    )
 )
 
 
@@ -133,16 +156,8 @@ class OutboxStore(Store):
     def claim_outbox_item(self, *, outbox_id: int, now: datetime, lease: timedelta) -> OutboxItem | None:
         """Lease one pending call to this sender for `lease`; None if it is sent, failed or leased."""
         with self._transaction() as connection:
-            c = OUTBOX.c
             row = connection.execute(
-                update(OUTBOX)
-                .where(
-                    c.id == outbox_id,
-                    c.status == "pending",
-                    or_(c.claimed_until.is_(None), c.claimed_until < now),
-                )
-                .values(claimed_until=now + lease, attempts=c.attempts + 1)
-                .returning(*RETURNED)
+                _LEASE, {"outbox_id": outbox_id, "now": now, "until": now + lease}
             ).one_or_none()
             if row is None:
                 return None
@@ -159,11 +174,7 @@ class OutboxStore(Store):
 
     def outbox_sent(self, *, outbox_id: int, now: datetime, channel: str | None, ts: str | None) -> None:
         with self._transaction() as connection:
-            connection.execute(
-                update(OUTBOX)
-                .where(OUTBOX.c.id == outbox_id)
-                .values(status="sent", sent_at=now, claimed_until=None, result_channel=channel, result_ts=ts)
-            )
+            connection.execute(_SENT, {"outbox_id": outbox_id, "now": now, "channel": channel, "ts": ts})
 
     def outbox_retry(self, *, outbox_id: int, at: datetime, error: str) -> None:
         with self._transaction() as connection:
