@@ -7,11 +7,13 @@ themselves and the lists people read.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import and_, func
+from sqlalchemy import and_, bindparam, func
 from sqlalchemy import select as core_select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -30,6 +32,7 @@ from storage.claims import ClaimStore
 from storage.lifecycle import LifecycleStore
 from storage.outbox import OutboxCounts, OutboxItem, Outgoing, SentMessage
 from storage.rows import (
+    ANSWER_COLUMNS,
     DEBRIEF,
     INTERVIEW,
     PANELIST,
@@ -42,6 +45,24 @@ from storage.rows import (
 from storage.tables import DebriefRow, InterviewRow, PanelistRow
 
 __all__ = ["OutboxCounts", "OutboxItem", "Outgoing", "Repository", "SavedDebrief", "SentMessage", "utc"]
+
+
+# Statements every click and submission runs, built once; their values are parameters.
+_INTERVIEW_BY_ID = select_interviews().where(INTERVIEW.c.id == bindparam("interview_id"))
+_PANEL_OF = (
+    core_select(PANELIST.c.user_id)
+    .where(PANELIST.c.interview_id == bindparam("interview_id"))
+    .order_by(PANELIST.c.position)
+)
+_DEBRIEF_OF = core_select(DEBRIEF).where(
+    DEBRIEF.c.interview_id == bindparam("interview_id"),
+    DEBRIEF.c.interviewer_id == bindparam("interviewer_id"),
+)
+_DEBRIEF_COUNT = (
+    core_select(func.count()).select_from(DEBRIEF).where(DEBRIEF.c.interview_id == bindparam("interview_id"))
+)
+_DEBRIEF_REPLACED = (*ANSWER_COLUMNS, "updated_at", "after_summary")  # a second debrief replaces these
+_DEBRIEF_INSERTED = ("interview_id", "interviewer_id", "submitted_at", *_DEBRIEF_REPLACED)
 
 
 @dataclass(frozen=True)
@@ -168,20 +189,30 @@ class Repository(ClaimStore, LifecycleStore):
         """Insert or replace this interviewer's debrief (one row, by constraint) and owe `outgoing` in the
         same transaction (a receipt is never owed for a debrief that was not stored)."""
         values = debrief_values(answers) | {"updated_at": now, "after_summary": late}
-        insert = pg_insert if self.engine.dialect.name == "postgresql" else sqlite_insert
         with self._transaction() as connection:
-            statement = insert(DEBRIEF).values(
-                interview_id=interview_id, interviewer_id=interviewer_id, submitted_at=now, **values
+            connection.execute(
+                self._upsert_debrief,
+                {
+                    "interview_id": interview_id,
+                    "interviewer_id": interviewer_id,
+                    "submitted_at": now,
+                    **values,
+                },
             )
-            statement = statement.on_conflict_do_update(
-                index_elements=["interview_id", "interviewer_id"], set_=values
-            )
-            connection.execute(statement)
             self._add_outgoing(connection, outgoing, now)
-            submitted = connection.execute(
-                select(func.count()).select_from(DEBRIEF).where(DEBRIEF.c.interview_id == interview_id)
-            ).scalar_one()
+            submitted = connection.execute(_DEBRIEF_COUNT, {"interview_id": interview_id}).scalar_one()
             return SavedDebrief(submitted=int(submitted))
+
+    @functools.cached_property
+    def _upsert_debrief(self) -> Any:
+        """INSERT the debrief, or on a second one from the same interviewer replace every answer (the
+        first submitted_at stays); built once per dialect, values passed as parameters."""
+        insert = pg_insert if self.engine.dialect.name == "postgresql" else sqlite_insert
+        statement = insert(DEBRIEF).values({name: bindparam(name) for name in _DEBRIEF_INSERTED})
+        replaced = {name: statement.excluded[name] for name in _DEBRIEF_REPLACED}
+        return statement.on_conflict_do_update(
+            index_elements=["interview_id", "interviewer_id"], set_=replaced
+        )
 
     def interview_and_debrief(
         self, *, interview_id: int, interviewer_id: str
@@ -189,19 +220,13 @@ class Repository(ClaimStore, LifecycleStore):
         """An interview and this interviewer's debrief of it (what a click or a submission needs), read
         as plain rows on one connection."""
         with self.engine.connect() as connection:
-            row = connection.execute(select_interviews().where(INTERVIEW.c.id == interview_id)).first()
+            row = connection.execute(_INTERVIEW_BY_ID, {"interview_id": interview_id}).first()
             if row is None:
                 return None, None
-            panel = connection.execute(
-                core_select(PANELIST.c.user_id)
-                .where(PANELIST.c.interview_id == interview_id)
-                .order_by(PANELIST.c.position)
-            ).scalars()
+            panel = connection.execute(_PANEL_OF, {"interview_id": interview_id}).scalars()
             interview = to_interview(row, tuple(panel))
             debrief = connection.execute(
-                core_select(DEBRIEF).where(
-                    DEBRIEF.c.interview_id == interview_id, DEBRIEF.c.interviewer_id == interviewer_id
-                )
+                _DEBRIEF_OF, {"interview_id": interview_id, "interviewer_id": interviewer_id}
             ).first()
             return interview, None if debrief is None else to_debrief(debrief)
 

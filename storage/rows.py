@@ -38,7 +38,24 @@ def utc_or_none(value: datetime | None) -> datetime | None:
     return None if value is None else utc(value)
 
 
+ANSWER_COLUMNS = (
+    "excitement",
+    "excitement_evidence",
+    "fit",
+    "fit_evidence",
+    "ability",
+    "ability_evidence",
+    "recommendation",
+    "explore",
+    "people_to_meet",
+    "questions",
+    "deal_breaker",
+    "private_note",
+)
+
+
 def debrief_values(answers: DebriefAnswers) -> dict[str, Any]:
+    """The answer columns of a debrief row (`ANSWER_COLUMNS`, in that order)."""
     return {
         "excitement": answers.excitement,
         "excitement_evidence": answers.excitement_evidence,
