@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel
 
@@ -194,3 +194,20 @@ def test_migrations_build_exactly_the_models(database_url: str) -> None:
         )
     assert diff == []
     assert {"interview", "panelist", "debrief", "outbox"} <= set(inspect(engine).get_table_names())
+
+
+def test_a_pooled_connection_the_server_dropped_is_replaced_unseen(database_url: str) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite has no server to drop a connection")
+    engine = make_engine(database_url, pool_size=1, max_overflow=0)
+    upgrade(engine)
+    repo = Repository(engine)
+    interview = repo.create_interview(draft=draft(), recruiter_id="UREC", deadline=DAY, now=T0)
+    with engine.connect() as connection:  # the pool's one connection, idle after this
+        pid = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+    admin = make_engine(database_url)
+    with admin.begin() as connection:  # what a server restart does to it
+        connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    admin.dispose()
+    assert repo.get_interview(interview_id=interview.id) == interview  # no error reaches the caller
+    engine.dispose()
