@@ -38,15 +38,14 @@ def normalise_body(raw: str, content_type: str) -> str | None:
     """The request as a JSON object string, or None when it is not a well-formed Slack request."""
     try:
         if content_type.startswith("application/json") or raw.lstrip().startswith("{"):
-            parsed = json.loads(raw)
+            text = raw
         else:
             form = dict(parse_qsl(raw, keep_blank_values=True, strict_parsing=bool(raw)))
-            parsed = json.loads(form["payload"]) if "payload" in form else form
+            text = form["payload"] if "payload" in form else json.dumps(form)
+        parsed = json.loads(text)
     except (ValueError, KeyError):
         return None
-    if not isinstance(parsed, dict):
-        return None
-    return json.dumps(parsed)
+    return text if isinstance(parsed, dict) else None  # Bolt parses it again: hand it the text as it came
 
 
 class SlackWsgi:
