@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -213,6 +214,23 @@ def read_debrief_meta(private_metadata: str) -> int:
     if type(interview_id) is not int or interview_id < 1:
         raise StaleForm(STALE_FORM)
     return interview_id
+
+
+def debrief_modal_payload(
+    interview: Interview, *, existing: DebriefAnswers | None = None, from_home: bool = False
+) -> dict[str, Any]:
+    """`debrief_modal(...).to_dict()`: a fresh dict each call, rendered once per distinct input.
+
+    Every panelist of an interview opens the same form, and slack_sdk's validating `to_dict` is most
+    of what opening it costs; the inputs are frozen values, so the rendering can be kept.
+    """
+    payload: dict[str, Any] = json.loads(_rendered_modal(interview, existing, from_home))
+    return payload
+
+
+@functools.lru_cache(maxsize=256)
+def _rendered_modal(interview: Interview, existing: DebriefAnswers | None, from_home: bool) -> str:
+    return json.dumps(debrief_modal(interview, existing=existing, from_home=from_home).to_dict())
 
 
 def opened_from_home(private_metadata: str) -> bool:
