@@ -11,8 +11,10 @@ __all__ = ["Deps", "register"]
 
 
 def register(app: App, deps: Deps) -> None:
+    # Bolt tries listeners in the order they were added until one matches: the busiest go first
+    # (every interviewer's clicks and submissions; no two listeners match the same request).
+    debrief.register(app, deps)
     commands.register(app, deps)
     schedule.register(app, deps)
-    debrief.register(app, deps)
-    home.register(app, deps)
     summary.register(app, deps)
+    home.register(app, deps)
