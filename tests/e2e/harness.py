@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -63,7 +64,15 @@ class RunningBot:
     scheduler: BackgroundScheduler | None
     _server: Any
     _thread: threading.Thread
+    _trigger: tuple[int, int] = (0, 0)  # (device, inode) of the waitress trigger's write end
     _stopped: bool = False
+
+    def _trigger_is_ours(self) -> bool:
+        try:
+            found = os.fstat(self._server.trigger.trigger)
+        except OSError:
+            return False
+        return (found.st_dev, found.st_ino) == self._trigger
 
     def settle(self, timeout: float = 5.0) -> None:
         """Wait until nothing owed is in flight (the dispatcher and ticks have finished sending).
@@ -82,6 +91,8 @@ class RunningBot:
             time.sleep(0.01)
 
     def stop(self) -> None:
+        if self._stopped:
+            return
         self._stopped = True
         if self.scheduler is not None and self.scheduler.running:
             self.scheduler.shutdown(wait=True)
@@ -93,7 +104,10 @@ class RunningBot:
                     with contextlib.suppress(OSError):  # would close whatever reused that fd number
                         dispatcher.close()
 
-        server.trigger.pull_trigger(close_everything)
+        if self._trigger_is_ours():
+            server.trigger.pull_trigger(close_everything)
+        else:  # its fd was closed under it (seldom, cause unknown): never write to a number reused since
+            close_everything()
         self._thread.join(timeout=5)
         server.task_dispatcher.shutdown()
         self.bot.close()
@@ -118,7 +132,16 @@ def start_bot(
         scheduler = build_scheduler(bot.flows, clock, tick_seconds=settings.debrief_tick_seconds)
         scheduler.start()
     slack = SlackRequester(url, settings.slack_signing_secret, fake=fake)
-    running = RunningBot(bot=bot, url=url, slack=slack, scheduler=scheduler, _server=server, _thread=thread)
+    pipe = os.fstat(server.trigger.trigger)
+    running = RunningBot(
+        bot=bot,
+        url=url,
+        slack=slack,
+        scheduler=scheduler,
+        _server=server,
+        _thread=thread,
+        _trigger=(pipe.st_dev, pipe.st_ino),
+    )
     hooks = getattr(clock, "before_advance", None)
     if hooks is not None:  # a FakeClock: let in-flight sends finish before time jumps
         hooks.append(running.settle)
