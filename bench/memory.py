@@ -10,7 +10,7 @@ from bench import payloads
 from bench.config import Sizes
 from bench.databases import fresh
 from bench.load import run_level
-from bench.procs import bot, fake_slack, log_problems, memory_kb, settle
+from bench.procs import bot, fake_slack, memory_kb, note_problems, settle
 from bench.report import Section, Table, fmt
 from bench.request_path import Builders, fake_users, prepare
 from bench.seed import channel_id
@@ -60,7 +60,7 @@ def measure_db(
         settle(remote, timeout=sizes.quiet_timeout)
         end = memory_kb(real.pid)
         table.add(db, f"{done:,} + receipts all sent", _mb(end["VmRSS"]), _mb(end["VmHWM"]), "—", "—")
-        problems = log_problems(real.log)
+        note_problems(section, db, real.log)
     peak = _mb(end["VmHWM"])
     section.check(
         f"bot peak RSS < {TARGET_MB:.0f} MB after {sizes.submissions:,} submissions",
@@ -68,10 +68,6 @@ def measure_db(
         f"{fmt(peak)} MB (RSS at start {fmt(_mb(start['VmRSS']))} MB; {failures} refused)",
         peak < TARGET_MB and failures == 0,
     )
-    if problems:
-        section.notes.append(
-            f"{db}: the bot logged {len(problems)} error lines, first: `{problems[0][:300]}`"
-        )
 
 
 def run(

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.config import BOT_TOKEN, SIGNING_SECRET
+from bench.report import Section
 from tests.fakeslack import RemoteFake
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -221,3 +222,12 @@ def log_problems(log: Path) -> list[str]:
     except OSError:
         return []
     return [line for line in lines if " ERROR " in line or line.startswith("Traceback")]
+
+
+def note_problems(section: Section, db: str, log: Path) -> None:
+    """Say in the section's notes if the bot's log reports errors (the run itself goes on)."""
+    problems = log_problems(log)
+    if problems:
+        section.notes.append(
+            f"{db}: the bot logged {len(problems)} error lines, first: `{problems[0][:300]}`"
+        )

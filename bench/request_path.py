@@ -13,7 +13,7 @@ from bench.config import Sizes
 from bench.databases import fresh
 from bench.load import Build, LevelResult, run_level
 from bench.payloads import CLICK, COMMAND, SHAPES, SUBMIT, Templates
-from bench.procs import Running, bare_bolt, bot, fake_slack, log_problems, settle
+from bench.procs import Running, bare_bolt, bot, fake_slack, note_problems, settle
 from bench.report import Section, Table, fmt
 from bench.seed import HIRING_MANAGER, RECRUITER, OpenPanels, channel_id, seed_open, user_id
 from storage.database import make_engine, upgrade
@@ -168,11 +168,7 @@ def measure_db(
         section.check(
             "every request acked with 200 and accepted", db, f"{failures} of {total} failed", failures == 0
         )
-        problems = log_problems(real.log)
-        if problems:
-            section.notes.append(
-                f"{db}: the bot logged {len(problems)} error lines, first: `{problems[0][:300]}`"
-            )
+        note_problems(section, db, real.log)
 
 
 def run(

@@ -19,15 +19,14 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
     The pool has room for the courier's senders, the web server's threads and the dispatcher at once.
     """
-    kwargs.setdefault("pool_size", 10)
-    kwargs.setdefault("max_overflow", 30)
+    memory = url in ("sqlite://", "sqlite:///:memory:")
+    if memory:
+        kwargs.setdefault("poolclass", StaticPool)  # one connection, shared: the database lives in it
+    else:
+        kwargs.setdefault("pool_size", 10)
+        kwargs.setdefault("max_overflow", 30)
     if url.startswith("sqlite"):
-        memory = url in ("sqlite://", "sqlite:///:memory:")
         connect_args = {"check_same_thread": False, "timeout": 30}
-        if memory:
-            kwargs["poolclass"] = StaticPool
-            kwargs.pop("pool_size")
-            kwargs.pop("max_overflow")
         engine = create_engine(url, connect_args=connect_args, **kwargs)
 
         @event.listens_for(engine, "connect")

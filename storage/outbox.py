@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, func, insert, or_, update
+from sqlalchemy import Connection, bindparam, func, insert, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from storage.base import Store
-from storage.rows import utc
+from storage.rows import OUTBOX, utc
 from storage.tables import OutboxRow
 
 
@@ -60,7 +60,6 @@ class OutboxCounts:
     errors: tuple[str, ...] = field(default=())
 
 
-OUTBOX: Table = OutboxRow.__table__  # type: ignore[attr-defined]
 # What a lease hands its sender, read in the same statement that takes it.
 RETURNED = tuple(
     OUTBOX.c[name] for name in ("key", "kind", "method", "payload", "interview_id", "attempts", "created_at")

@@ -17,11 +17,12 @@ from bot.domain.models import (
     Recommendation,
     Stage,
 )
-from storage.tables import DebriefRow, InterviewRow, PanelistRow
+from storage.tables import DebriefRow, InterviewRow, OutboxRow, PanelistRow
 
 INTERVIEW: Table = InterviewRow.__table__  # type: ignore[attr-defined]
 DEBRIEF: Table = DebriefRow.__table__  # type: ignore[attr-defined]
 PANELIST: Table = PanelistRow.__table__  # type: ignore[attr-defined]
+OUTBOX: Table = OutboxRow.__table__  # type: ignore[attr-defined]
 
 
 def select_interviews() -> Select[Any]:

@@ -44,6 +44,15 @@ def post(key: str, kind: str, interview_id: int, channel: str, message: dict[str
     )
 
 
+def in_range(interview_id: int) -> bool:
+    """Whether an id can be looked up: past `MAX_INTERVIEW_ID` the database raises instead of finding none."""
+    return 0 < interview_id <= MAX_INTERVIEW_ID
+
+
+def no_interview(interview_id: int) -> NotFound:
+    return NotFound(f"No interview #{interview_id}.")
+
+
 def mention(user_id: str) -> str:
     return f"<@{user_id}>"
 
@@ -74,13 +83,10 @@ class FlowsBase:
         courier.on_failure = self.undeliverable
 
     def interview(self, *, interview_id: int) -> Interview:
-        in_range = (
-            0 < interview_id <= MAX_INTERVIEW_ID
-        )  # past it, the database raises instead of finding none
-        interview = self.repository.get_interview(interview_id=interview_id) if in_range else None
-        if interview is None:
-            raise NotFound(f"No interview #{interview_id}.")
-        return interview
+        found = self.repository.get_interview(interview_id=interview_id) if in_range(interview_id) else None
+        if found is None:
+            raise no_interview(interview_id)
+        return found
 
     def summary(self, interview: Interview, *, final: bool = True) -> Summary:
         debriefs = self.repository.list_debriefs(interview_id=interview.id)

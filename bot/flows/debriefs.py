@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from bot.domain.models import Debrief, DebriefAnswers, Interview, InterviewStatus
-from bot.domain.validation import InvalidInput, NotAllowed, NotFound, validate_answers
-from bot.flows.base import MAX_INTERVIEW_ID, FlowsBase, mention, post
+from bot.domain.validation import InvalidInput, NotAllowed, validate_answers
+from bot.flows.base import FlowsBase, in_range, mention, no_interview, post
 from bot.views.home import HomeData
 from bot.views.messages import private_notes_dm, receipt_dm
 
@@ -47,14 +47,13 @@ class DebriefFlows(FlowsBase):
 
     def open_debrief(self, *, interview_id: int, user_id: str) -> tuple[Interview, DebriefAnswers | None]:
         """The interview and the user's own earlier answers, if they may write a debrief for it."""
-        found, existing = None, None
-        if 0 < interview_id <= MAX_INTERVIEW_ID:  # past it, the database raises instead of finding none
-            found, existing = self.repository.interview_and_debrief(
-                interview_id=interview_id, interviewer_id=user_id
-            )
-        if found is None:
-            raise NotFound(f"No interview #{interview_id}.")
-        interview = found
+        interview, existing = (
+            self.repository.interview_and_debrief(interview_id=interview_id, interviewer_id=user_id)
+            if in_range(interview_id)
+            else (None, None)
+        )
+        if interview is None:
+            raise no_interview(interview_id)
         self._check_can_write(interview, user_id)
         if existing is not None and interview.status is InterviewStatus.SUMMARISED:
             raise NotAllowed(
