@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -86,7 +86,8 @@ class Courier:
 
         Each call is leased right before it is sent (from the clock, not `now`), so a long lane —
         a channel at Slack's one post a second, or Retry-After waits — never sends on a lease that
-        has run out and been taken by another process. `workers` caps the channels sent to at once
+        has run out and been taken by another process; the first calls of the lanes that start at
+        once are leased together, in one statement. `workers` caps the channels sent to at once
         (default: the courier's own).
         """
         workers = workers or self.workers
@@ -98,19 +99,20 @@ class Courier:
             lanes: dict[str, list[int]] = {}
             for outbox_id, lane in due:
                 lanes.setdefault(lane, []).append(outbox_id)
-            if len(lanes) == 1 or workers == 1:
-                sent = sum(self._send_lane(repository, lane, now) for lane in lanes.values())
+            # Under a burst of submissions every lane is one receipt: one statement leases them all.
+            starting = [lane[0] for lane in list(lanes.values())[: 1 if workers == 1 else workers]]
+            leased = self._lease(repository, starting, now)
+            heads = {outbox_id: leased.get(outbox_id) for outbox_id in starting}
+            sends = [partial(self._send_lane, repository, lane, now, heads) for lane in lanes.values()]
+            if len(sends) == 1 or workers == 1:
+                sent = sum(send() for send in sends)
             else:
-                sent = sum(
-                    self._in_parallel(
-                        workers, [partial(self._send_lane, repository, lane, now) for lane in lanes.values()]
-                    )
-                )
+                sent = sum(self._in_parallel(workers, sends))
             delivered += sent
             if sent == 0:
                 return delivered
 
-    def _in_parallel(self, workers: int, calls: list[Callable[[], int]]) -> list[int]:
+    def _in_parallel(self, workers: int, calls: Sequence[Callable[[], int]]) -> list[int]:
         """Run `calls` on at most `workers` threads of a pool kept for the courier's lifetime."""
         with self._pools_lock:
             pool = self._pools.get(workers)
@@ -124,13 +126,21 @@ class Courier:
         for pool in pools:
             pool.shutdown(wait=True)
 
-    def _send_lane(self, repository: Repository, lane: list[int], now: datetime) -> int:
+    def _lease(self, repository: Repository, outbox_ids: list[int], now: datetime) -> dict[int, OutboxItem]:
+        return repository.claim_outbox_items(
+            outbox_ids=outbox_ids, now=max(now, self.clock()), lease=self.lease
+        )
+
+    def _send_lane(
+        self, repository: Repository, lane: list[int], now: datetime, heads: dict[int, OutboxItem | None]
+    ) -> int:
         sent = 0
         for outbox_id in lane:
-            item = repository.claim_outbox_item(
-                outbox_id=outbox_id, now=max(now, self.clock()), lease=self.lease
-            )
-            if item is not None:
+            if outbox_id in heads:  # leased (or found taken) with the other lanes' first calls
+                item = heads[outbox_id]
+            else:
+                item = self._lease(repository, [outbox_id], now).get(outbox_id)
+            if item is not None:  # else another sender has it, or it is done
                 sent += self._send(repository, item, now)
         return sent
 

@@ -65,16 +65,17 @@ RETURNED = tuple(
     OUTBOX.c[name] for name in ("key", "kind", "method", "payload", "interview_id", "attempts", "created_at")
 )
 
-# The two statements every message runs, built once (each takes its values as parameters).
+# The two statements every message runs, built once (each takes its values as parameters); a lease
+# takes any number of calls at once.
 _LEASE = (
     update(OUTBOX)
     .where(
-        OUTBOX.c.id == bindparam("outbox_id"),
+        OUTBOX.c.id.in_(bindparam("outbox_ids", expanding=True)),
         OUTBOX.c.status == "pending",
         or_(OUTBOX.c.claimed_until.is_(None), OUTBOX.c.claimed_until < bindparam("now")),
     )
     .values(claimed_until=bindparam("until"), attempts=OUTBOX.c.attempts + 1)
-    .returning(*RETURNED)
+    .returning(OUTBOX.c.id, *RETURNED)
 )
 _SENT = (
     update(OUTBOX)
@@ -152,16 +153,20 @@ class OutboxStore(Store):
             ).all()
             return [(i, str(payload.get("channel") or key)) for i, key, payload in rows if i is not None]
 
-    def claim_outbox_item(self, *, outbox_id: int, now: datetime, lease: timedelta) -> OutboxItem | None:
-        """Lease one pending call to this sender for `lease`; None if it is sent, failed or leased."""
+    def claim_outbox_items(
+        self, *, outbox_ids: Sequence[int], now: datetime, lease: timedelta
+    ) -> dict[int, OutboxItem]:
+        """Lease these pending calls to this sender for `lease`, in one statement; those sent, failed or
+        leased to another sender are left out."""
+        if not outbox_ids:
+            return {}
         with self._transaction() as connection:
-            row = connection.execute(
-                _LEASE, {"outbox_id": outbox_id, "now": now, "until": now + lease}
-            ).one_or_none()
-            if row is None:
-                return None
-            return OutboxItem(
-                id=outbox_id,
+            rows = connection.execute(
+                _LEASE, {"outbox_ids": list(outbox_ids), "now": now, "until": now + lease}
+            ).all()
+        return {
+            row.id: OutboxItem(
+                id=row.id,
                 key=row.key,
                 kind=row.kind,
                 method=row.method,
@@ -170,6 +175,8 @@ class OutboxStore(Store):
                 attempts=row.attempts,
                 created_at=utc(row.created_at),
             )
+            for row in rows
+        }
 
     def outbox_sent(self, *, outbox_id: int, now: datetime, channel: str | None, ts: str | None) -> None:
         with self._transaction() as connection:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import inspect, text
@@ -11,7 +11,7 @@ from sqlmodel import Session, SQLModel
 
 from bot.domain.models import InterviewStatus, Recommendation
 from storage.database import make_engine, upgrade
-from storage.repository import Outgoing, Repository
+from storage.repository import OutboxItem, Outgoing, Repository
 from storage.tables import DebriefRow
 from tests.builders import T0, answers, draft
 
@@ -170,16 +170,34 @@ def test_the_outbox_leases_each_call_to_one_sender(repo: Repository) -> None:
     assert [lane for _, lane in due] == ["C1", "C1"]  # grouped by the channel they go to
     (a, _), (b, _) = due
     lease = timedelta(minutes=1)
-    first = repo.claim_outbox_item(outbox_id=a, now=T0, lease=lease)
+
+    def claim(outbox_id: int, now: datetime) -> OutboxItem | None:
+        return repo.claim_outbox_items(outbox_ids=[outbox_id], now=now, lease=lease).get(outbox_id)
+
+    first = claim(a, T0)
     assert first is not None and first.key == "a"
-    assert repo.claim_outbox_item(outbox_id=a, now=T0, lease=lease) is None  # leased to the first sender
+    assert claim(a, T0) is None  # leased to the first sender
     assert [i for i, _ in repo.due_outbox(now=T0)] == [b]
     repo.outbox_sent(outbox_id=a, now=T0, channel="C1", ts="1.0")
-    assert repo.claim_outbox_item(outbox_id=a, now=T0 + 2 * lease, lease=lease) is None  # sent: never again
-    repo.claim_outbox_item(outbox_id=b, now=T0, lease=lease)
-    again = repo.claim_outbox_item(outbox_id=b, now=T0 + 2 * lease, lease=lease)
+    assert claim(a, T0 + 2 * lease) is None  # sent: never again
+    claim(b, T0)
+    again = claim(b, T0 + 2 * lease)
     assert again is not None and again.attempts == 2  # the lease ran out (a crashed sender): b is retried
     assert repo.sent_message(key="a").ts == "1.0"
+
+
+def test_one_lease_takes_several_calls_and_none_that_another_sender_holds(repo: Repository) -> None:
+    interview = repo.create_interview(draft=draft(), recruiter_id="UREC", deadline=DAY, now=T0)
+    repo.enqueue(outgoing=[_post(key, interview.id) for key in ("a", "b", "c")], now=T0)
+    a, b, c = (i for i, _ in repo.due_outbox(now=T0))
+    lease = timedelta(minutes=1)
+    assert repo.claim_outbox_items(outbox_ids=[b], now=T0, lease=lease).keys() == {b}
+    repo.outbox_sent(outbox_id=b, now=T0, channel="C1", ts="1.0")
+    assert repo.claim_outbox_items(outbox_ids=[c], now=T0, lease=lease).keys() == {c}  # another sender
+    taken = repo.claim_outbox_items(outbox_ids=[a, b, c], now=T0, lease=lease)
+    assert {item.key for item in taken.values()} == {"a"}  # b is sent, c is leased to the other
+    assert repo.due_outbox(now=T0) == []
+    assert repo.claim_outbox_items(outbox_ids=[], now=T0, lease=lease) == {}
 
 
 def test_migrations_build_exactly_the_models(database_url: str) -> None:
