@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import signal
 import sys
@@ -65,8 +66,21 @@ def main(argv: list[str] | None = None) -> int:
     return _run(settings, with_scheduler=not args.no_scheduler)
 
 
+def _freeze_startup_objects() -> None:
+    """Keep the garbage collector's full passes off everything loaded at startup.
+
+    Modules, classes and the app's wiring (about 100,000 objects) live as long as the process, yet
+    under load every full collection walked them all again: 50-70 ms with every thread stopped,
+    about every ten seconds, so every request in flight at that moment was late at once. Frozen,
+    they are left out, and a full pass takes a couple of milliseconds.
+    """
+    gc.collect()
+    gc.freeze()
+
+
 def _start(settings: Settings) -> tuple[Bot, BackgroundScheduler]:
     from bot.app import build
+    from bot.http import SlackWsgi  # noqa: F401  (loaded now, so it is frozen with the rest)
     from bot.scheduler import build_scheduler
 
     bot = build(settings)
@@ -76,6 +90,7 @@ def _start(settings: Settings) -> tuple[Bot, BackgroundScheduler]:
         tick_seconds=settings.debrief_tick_seconds,
         retention_days=settings.debrief_retention_days,
     )
+    _freeze_startup_objects()
     return bot, scheduler
 
 
