@@ -140,8 +140,8 @@ class OutboxStore(Store):
 
     def due_outbox(self, *, now: datetime, limit: int = 200) -> list[tuple[int, str]]:
         """(id, channel or key) of pending calls that are due and not leased, oldest first."""
-        with self._session() as session:
-            rows = session.exec(
+        with self._reads() as connection:  # every delivery pass starts here
+            rows = connection.execute(
                 select(OutboxRow.id, OutboxRow.key, OutboxRow.payload)
                 .where(
                     OutboxRow.status == "pending",
@@ -151,7 +151,7 @@ class OutboxStore(Store):
                 .order_by(col(OutboxRow.id))
                 .limit(limit)
             ).all()
-            return [(i, str(payload.get("channel") or key)) for i, key, payload in rows if i is not None]
+        return [(i, str(payload.get("channel") or key)) for i, key, payload in rows if i is not None]
 
     def claim_outbox_items(
         self, *, outbox_ids: Sequence[int], now: datetime, lease: timedelta

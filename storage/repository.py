@@ -219,7 +219,7 @@ class Repository(ClaimStore, LifecycleStore):
     ) -> tuple[Interview | None, Debrief | None]:
         """An interview and this interviewer's debrief of it (what a click or a submission needs), read
         as plain rows on one connection."""
-        with self.engine.connect() as connection:
+        with self._reads() as connection:
             row = connection.execute(_INTERVIEW_BY_ID, {"interview_id": interview_id}).first()
             if row is None:
                 return None, None
