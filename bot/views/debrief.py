@@ -99,7 +99,31 @@ def debrief_modal(
 ) -> View:
     """The structured debrief form; `existing` pre-fills every input for an edit; `from_home` when
     opened from the Home tab (which is then rebuilt after the submission)."""
-    blocks: list[SlackBlock] = [
+    return _modal(interview, from_home, [*_intro_blocks(interview), *_form_blocks(existing)])
+
+
+def debrief_modal_payload(
+    interview: Interview, *, existing: DebriefAnswers | None = None, from_home: bool = False
+) -> dict[str, Any]:
+    """`debrief_modal(...).to_dict()`, a fresh dict each call, with the questions rendered once per
+    `existing` (so once for every first debrief, whatever the interview).
+
+    slack_sdk's validating `to_dict` of the form's ~20 input blocks was most of what opening it
+    cost, and they are the same for every interview: only the view itself and the lines about
+    this interview are rendered, and validated, each time.
+    """
+    payload = _modal(interview, from_home, _intro_blocks(interview)).to_dict()
+    payload["blocks"] += json.loads(_rendered_form(existing))
+    return payload
+
+
+@functools.lru_cache(maxsize=256)
+def _rendered_form(existing: DebriefAnswers | None) -> str:
+    return json.dumps([block.to_dict() for block in _form_blocks(existing)])
+
+
+def _intro_blocks(interview: Interview) -> list[SlackBlock]:
+    return [
         section(
             f"{interview_line(interview)}\nInterview {interview.short_id} · {slack_date(interview.starts_at)}"
         ),
@@ -108,6 +132,10 @@ def debrief_modal(
             "independent. Be specific: what did you see and hear?"
         ),
     ]
+
+
+def _form_blocks(existing: DebriefAnswers | None) -> list[SlackBlock]:
+    blocks: list[SlackBlock] = []
     for area in Area:
         rating_block, evidence_block = _AREA_BLOCKS[area]
         options = [_level_option(area, level) for level in range(MIN_LEVEL, MAX_LEVEL + 1)]
@@ -187,6 +215,10 @@ def debrief_modal(
             element=_text_input(Block.PRIVATE_NOTE, initial=existing.private_note if existing else ""),
         ),
     ]
+    return blocks
+
+
+def _modal(interview: Interview, from_home: bool, blocks: list[SlackBlock]) -> View:
     return View(
         type="modal",
         callback_id=Callback.DEBRIEF,
@@ -214,23 +246,6 @@ def read_debrief_meta(private_metadata: str) -> int:
     if type(interview_id) is not int or interview_id < 1:
         raise StaleForm(STALE_FORM)
     return interview_id
-
-
-def debrief_modal_payload(
-    interview: Interview, *, existing: DebriefAnswers | None = None, from_home: bool = False
-) -> dict[str, Any]:
-    """`debrief_modal(...).to_dict()`: a fresh dict each call, rendered once per distinct input.
-
-    Every panelist of an interview opens the same form, and slack_sdk's validating `to_dict` is most
-    of what opening it costs; the inputs are frozen values, so the rendering can be kept.
-    """
-    payload: dict[str, Any] = json.loads(_rendered_modal(interview, existing, from_home))
-    return payload
-
-
-@functools.lru_cache(maxsize=256)
-def _rendered_modal(interview: Interview, existing: DebriefAnswers | None, from_home: bool) -> str:
-    return json.dumps(debrief_modal(interview, existing=existing, from_home=from_home).to_dict())
 
 
 def opened_from_home(private_metadata: str) -> bool:

@@ -171,5 +171,8 @@ def test_the_payload_sent_to_slack_is_the_modal_and_nobody_shares_it() -> None:
     edit["blocks"].clear()  # what one caller does to its copy, the next never sees
     again = debrief_modal_payload(interview(id=7), existing=full_answers(), from_home=True)
     assert again == debrief_modal(interview(id=7), existing=full_answers(), from_home=True).to_dict()
-    other = debrief_modal_payload(interview(id=7, candidate="Someone Else"))
+    other = debrief_modal_payload(interview(id=8, candidate="Someone Else"))
+    assert other == debrief_modal(interview(id=8, candidate="Someone Else")).to_dict()
     assert "Someone Else" in str(other) and other != again
+    first = debrief_modal_payload(interview(id=9, candidate="A Third"))  # the same questions, kept
+    assert first == debrief_modal(interview(id=9, candidate="A Third")).to_dict()
