@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from datetime import datetime, timedelta
 
 import pytest
@@ -214,18 +215,22 @@ def test_migrations_build_exactly_the_models(database_url: str) -> None:
     assert {"interview", "panelist", "debrief", "outbox"} <= set(inspect(engine).get_table_names())
 
 
-def test_a_pooled_connection_the_server_dropped_is_replaced_unseen(database_url: str) -> None:
+@pytest.mark.parametrize("pooled", [1, 3])
+def test_pooled_connections_the_server_dropped_are_replaced_unseen(database_url: str, pooled: int) -> None:
     if not database_url.startswith("postgresql"):
         pytest.skip("SQLite has no server to drop a connection")
-    engine = make_engine(database_url, pool_size=1, max_overflow=0)
+    engine = make_engine(database_url, pool_size=pooled, max_overflow=0)
     upgrade(engine)
     repo = Repository(engine)
     interview = repo.create_interview(draft=draft(), recruiter_id="UREC", deadline=DAY, now=T0)
-    with engine.connect() as connection:  # the pool's one connection, idle after this
-        pid = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+    with ExitStack() as stack:  # every connection of the pool at once, idle after this
+        connections = [stack.enter_context(engine.connect()) for _ in range(pooled)]
+        pids = [c.exec_driver_sql("SELECT pg_backend_pid()").scalar_one() for c in connections]
     admin = make_engine(database_url)
-    with admin.begin() as connection:  # what a server restart does to it
-        connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    with admin.begin() as connection:  # what a server restart does to them, waiting until they are gone
+        for pid in pids:
+            connection.execute(text("SELECT pg_terminate_backend(:pid, 5000)"), {"pid": pid})
     admin.dispose()
-    assert repo.get_interview(interview_id=interview.id) == interview  # no error reaches the caller
+    for _ in range(pooled):  # no error reaches any caller
+        assert repo.get_interview(interview_id=interview.id) == interview
     engine.dispose()
