@@ -55,19 +55,28 @@ def form_value(encoded: str) -> str:
 
 
 def normalise_body(raw: str, content_type: str) -> str | None:
-    """The request as a JSON object string, or None when it is not a well-formed Slack request."""
-    try:
-        if content_type.startswith("application/json") or raw.lstrip().startswith("{"):
-            text = raw
-        elif raw.startswith(PAYLOAD) and "&" not in raw:  # an interaction: the one field Slack sends
-            text = form_value(raw[len(PAYLOAD) :])
-        else:
+    """The request as JSON text for Bolt to parse, or None when it holds none (an empty payload, a
+    body that is not a form)."""
+    if content_type.startswith("application/json") or raw.lstrip().startswith("{"):
+        text = raw
+    elif raw.startswith(PAYLOAD) and "&" not in raw:  # an interaction: the one field Slack sends
+        text = form_value(raw[len(PAYLOAD) :])
+    else:
+        try:
             form = dict(parse_qsl(raw, keep_blank_values=True, strict_parsing=bool(raw)))
-            text = form["payload"] if "payload" in form else json.dumps(form)
-        parsed = json.loads(text)
-    except (ValueError, KeyError):
+        except ValueError:
+            return None
+        text = form["payload"] if "payload" in form else json.dumps(form)
+    return text if text.strip() else None
+
+
+def bolt_request(text: str, query: str | None, headers: dict[str, str]) -> BoltRequest | None:
+    """Bolt's request for a JSON body, parsed once (by Bolt); None when it is not a JSON object."""
+    try:
+        return BoltRequest(body=text, query=query, headers={**headers, "content-type": "application/json"})
+    except Exception:  # not JSON, or JSON of a shape Bolt's reading of the envelope trips over
+        log.warning("refused a signed request whose body Bolt could not read", exc_info=True)
         return None
-    return text if isinstance(parsed, dict) else None  # Bolt parses it again: hand it the text as it came
 
 
 class SlackWsgi:
@@ -109,13 +118,11 @@ class SlackWsgi:
         if not valid:
             return _reply(start_response, "401 Unauthorized", "invalid signature")
         body = normalise_body(raw, environ.get("CONTENT_TYPE") or "")
-        if body is None:
+        request = None if body is None else bolt_request(body, environ.get("QUERY_STRING"), headers)
+        if request is None or not isinstance(request.body, dict):
             return _reply(start_response, "400 Bad Request", "malformed body")
-        headers["content-type"] = "application/json"
         try:
-            response = self.app.dispatch(
-                BoltRequest(body=body, query=environ.get("QUERY_STRING"), headers=headers)
-            )
+            response = self.app.dispatch(request)
         except Exception:  # Bolt's own parsing of a signed payload of an unexpected shape
             log.warning("refused a signed request Bolt could not handle", exc_info=True)
             return _reply(start_response, "400 Bad Request", "malformed request")
