@@ -45,6 +45,17 @@ class Store:
             yield connection
 
     @contextmanager
+    def _one_statement(self) -> Iterator[Connection]:
+        """A plain connection for one write statement, atomic on its own, with no BEGIN and COMMIT
+        around it: two round trips fewer on PostgreSQL for each of the outbox's leases and marks (two
+        for every message sent). Taken in turn on SQLite, as every write is."""
+        with (
+            self._writer,
+            self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection,
+        ):
+            yield connection
+
+    @contextmanager
     def _transaction(self) -> Iterator[Connection]:
         """A plain connection in one transaction, committed at the end (no ORM session to build): for
         the statements every message and every submission runs."""

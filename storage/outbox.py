@@ -160,7 +160,7 @@ class OutboxStore(Store):
         leased to another sender are left out."""
         if not outbox_ids:
             return {}
-        with self._transaction() as connection:
+        with self._one_statement() as connection:
             rows = connection.execute(
                 _LEASE, {"outbox_ids": list(outbox_ids), "now": now, "until": now + lease}
             ).all()
@@ -179,11 +179,11 @@ class OutboxStore(Store):
         }
 
     def outbox_sent(self, *, outbox_id: int, now: datetime, channel: str | None, ts: str | None) -> None:
-        with self._transaction() as connection:
+        with self._one_statement() as connection:
             connection.execute(_SENT, {"outbox_id": outbox_id, "now": now, "channel": channel, "ts": ts})
 
     def outbox_retry(self, *, outbox_id: int, at: datetime, error: str) -> None:
-        with self._transaction() as connection:
+        with self._one_statement() as connection:
             connection.execute(
                 update(OUTBOX)
                 .where(OUTBOX.c.id == outbox_id)
@@ -191,7 +191,7 @@ class OutboxStore(Store):
             )
 
     def outbox_failed(self, *, outbox_id: int, error: str) -> None:
-        with self._transaction() as connection:
+        with self._one_statement() as connection:
             connection.execute(
                 update(OUTBOX)
                 .where(OUTBOX.c.id == outbox_id)
