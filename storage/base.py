@@ -70,11 +70,13 @@ class Store:
         ).all()
         return to_interview(row, tuple(panel))
 
-    def _interviews(self, session: Session, rows: Sequence[InterviewRow | Row[Any]]) -> list[Interview]:
+    def _interviews(
+        self, session: Session | Connection, rows: Sequence[InterviewRow | Row[Any]]
+    ) -> list[Interview]:
         ids = [row.id for row in rows]
         panels: dict[int, list[str]] = {i: [] for i in ids if i is not None}
         if ids:
-            for interview_id, user_id in session.exec(
+            for interview_id, user_id in session.execute(
                 select(PanelistRow.interview_id, PanelistRow.user_id)
                 .where(col(PanelistRow.interview_id).in_(ids))
                 .order_by(col(PanelistRow.interview_id), col(PanelistRow.position))

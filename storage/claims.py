@@ -14,14 +14,14 @@ from bot.domain.models import (
 )
 from storage.base import panelist_submitted
 from storage.outbox import OutboxStore, Outgoing
-from storage.rows import select_interviews, utc
+from storage.rows import INTERVIEW, PANELIST, select_interviews, utc
 from storage.tables import DebriefRow, InterviewRow, PanelistRow
 
 
 class ClaimStore(OutboxStore):
     def due_prompts(self, *, now: datetime, limit: int = 500) -> list[Interview]:
-        with self._session() as session:
-            rows = session.execute(
+        with self._reads() as connection:  # the tick's selections read plain rows, in no transaction
+            rows = connection.execute(
                 select_interviews()
                 .where(
                     col(InterviewRow.status) == InterviewStatus.SCHEDULED.value,
@@ -30,7 +30,7 @@ class ClaimStore(OutboxStore):
                 .order_by(col(InterviewRow.ends_at))
                 .limit(limit)
             ).all()
-            return self._interviews(session, rows)
+            return self._interviews(connection, rows)
 
     def claim_prompt(self, *, interview_id: int, now: datetime, outgoing: Sequence[Outgoing]) -> bool:
         """Move a scheduled interview to collecting and owe its prompts; False if another got there."""
@@ -48,13 +48,14 @@ class ClaimStore(OutboxStore):
     def due_reminders(self, *, now: datetime, limit: int = 500) -> list[tuple[Interview, str, int]]:
         """(interview, interviewer, reminders sent so far) for everyone whose reminder is due and who
         still hasn't submitted, before the deadline."""
-        with self._session() as session:
-            rows = session.exec(
-                select(InterviewRow, PanelistRow.user_id, PanelistRow.reminders_sent)
-                .join(PanelistRow, col(PanelistRow.interview_id) == InterviewRow.id)
+        with self._reads() as connection:
+            rows = connection.execute(
+                select_interviews()
+                .add_columns(PANELIST.c.user_id, PANELIST.c.reminders_sent)
+                .join(PANELIST, PANELIST.c.interview_id == INTERVIEW.c.id)
                 .where(
                     col(PanelistRow.next_remind_at) <= now,
-                    InterviewRow.status == InterviewStatus.COLLECTING.value,
+                    col(InterviewRow.status) == InterviewStatus.COLLECTING.value,
                     col(InterviewRow.deadline_at) > now,
                     ~panelist_submitted(),
                 )
@@ -62,9 +63,9 @@ class ClaimStore(OutboxStore):
                 .limit(limit)
             ).all()
             interviews = {
-                i.id: i for i in self._interviews(session, list({r.id: r for r, _, _ in rows}.values()))
+                i.id: i for i in self._interviews(connection, list({r.id: r for r in rows}.values()))
             }
-            return [(interviews[row.id or 0], user_id, sent) for row, user_id, sent in rows]
+            return [(interviews[row.id], row.user_id, row.reminders_sent) for row in rows]
 
     def claim_reminder(
         self,
@@ -134,7 +135,7 @@ class ClaimStore(OutboxStore):
 
     def due_summaries(self, *, now: datetime, limit: int = 500) -> list[Interview]:
         """Collecting interviews past their deadline, or whose whole panel has submitted."""
-        with self._session() as session:
+        with self._reads() as connection:
             panel_size = (
                 select(func.count(col(PanelistRow.id)))
                 .where(PanelistRow.interview_id == InterviewRow.id)
@@ -145,7 +146,7 @@ class ClaimStore(OutboxStore):
                 .where(DebriefRow.interview_id == InterviewRow.id)
                 .scalar_subquery()
             )
-            rows = session.execute(
+            rows = connection.execute(
                 select_interviews()
                 .where(
                     col(InterviewRow.status) == InterviewStatus.COLLECTING.value,
@@ -154,7 +155,7 @@ class ClaimStore(OutboxStore):
                 .order_by(col(InterviewRow.deadline_at))
                 .limit(limit)
             ).all()
-            return self._interviews(session, rows)
+            return self._interviews(connection, rows)
 
     def summary_due(self, *, interview_id: int, now: datetime) -> bool:
         """Whether this one interview's summary is due (what `due_summaries` finds, for one id)."""
