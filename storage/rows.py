@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,6 +24,7 @@ INTERVIEW: Table = InterviewRow.__table__  # type: ignore[attr-defined]
 DEBRIEF: Table = DebriefRow.__table__  # type: ignore[attr-defined]
 PANELIST: Table = PanelistRow.__table__  # type: ignore[attr-defined]
 OUTBOX: Table = OutboxRow.__table__  # type: ignore[attr-defined]
+INTERVIEW_FIELDS = tuple(column.key for column in INTERVIEW.columns)
 
 
 def select_interviews() -> Select[Any]:
@@ -74,30 +76,34 @@ def debrief_values(answers: DebriefAnswers) -> dict[str, Any]:
 
 
 def to_interview(row: InterviewRow | Row[Any], panel: tuple[str, ...]) -> Interview:
-    """From an ORM row or a plain result row of `INTERVIEW` (cheaper: no ORM object to build)."""
-    assert row.id is not None
+    """From an ORM row or a plain result row of `INTERVIEW` (cheaper: no ORM object to build, and
+    read through its mapping, a quarter of the cost of its attributes: the tick reads hundreds)."""
+    r: Mapping[Any, Any] = (
+        row._mapping if isinstance(row, Row) else {name: getattr(row, name) for name in INTERVIEW_FIELDS}
+    )
+    assert r["id"] is not None
     return Interview(
-        id=row.id,
-        candidate=row.candidate,
-        role=row.role,
-        stage=Stage(row.stage),
+        id=r["id"],
+        candidate=r["candidate"],
+        role=r["role"],
+        stage=Stage(r["stage"]),
         interviewer_ids=panel,
-        hiring_manager_id=row.hiring_manager_id,
-        recruiter_id=row.recruiter_id,
-        starts_at=utc(row.starts_at),
-        length_minutes=row.length_minutes,
-        channel_id=row.channel_id,
-        notes=row.notes,
-        status=InterviewStatus(row.status),
-        follow_up_at=utc_or_none(row.follow_up_at),
-        decision=Decision(row.decision) if row.decision else None,
-        decided_by=row.decided_by,
-        decided_at=utc_or_none(row.decided_at),
-        deadline_at=utc(row.deadline_at),
-        verdict=row.verdict,
-        cancelled_by=row.cancelled_by,
-        erased_at=utc_or_none(row.erased_at),
-        erased_by=row.erased_by,
+        hiring_manager_id=r["hiring_manager_id"],
+        recruiter_id=r["recruiter_id"],
+        starts_at=utc(r["starts_at"]),
+        length_minutes=r["length_minutes"],
+        channel_id=r["channel_id"],
+        notes=r["notes"],
+        status=InterviewStatus(r["status"]),
+        follow_up_at=utc_or_none(r["follow_up_at"]),
+        decision=Decision(r["decision"]) if r["decision"] else None,
+        decided_by=r["decided_by"],
+        decided_at=utc_or_none(r["decided_at"]),
+        deadline_at=utc(r["deadline_at"]),
+        verdict=r["verdict"],
+        cancelled_by=r["cancelled_by"],
+        erased_at=utc_or_none(r["erased_at"]),
+        erased_by=r["erased_by"],
     )
 
 
