@@ -34,6 +34,7 @@ from storage.outbox import OutboxCounts, OutboxItem, Outgoing, SentMessage
 from storage.rows import (
     ANSWER_COLUMNS,
     DEBRIEF,
+    DEBRIEF_FIELDS,
     INTERVIEW,
     PANELIST,
     debrief_values,
@@ -48,15 +49,26 @@ __all__ = ["OutboxCounts", "OutboxItem", "Outgoing", "Repository", "SavedDebrief
 
 
 # Statements every click and submission runs, built once; their values are parameters.
-_INTERVIEW_BY_ID = select_interviews().where(INTERVIEW.c.id == bindparam("interview_id"))
-_PANEL_OF = (
-    core_select(PANELIST.c.user_id)
-    .where(PANELIST.c.interview_id == bindparam("interview_id"))
+# What a click or a submission reads is one statement: the interview on one row per panelist, in
+# panel order; this interviewer's row carries their debrief, if any, under "debrief_" names.
+_DEBRIEF_AS = {name: f"debrief_{name}" for name in DEBRIEF_FIELDS}
+_OPEN_DEBRIEF = (
+    select_interviews()
+    .add_columns(
+        PANELIST.c.user_id.label("panelist"), *(DEBRIEF.c[k].label(v) for k, v in _DEBRIEF_AS.items())
+    )
+    .select_from(
+        INTERVIEW.outerjoin(PANELIST, PANELIST.c.interview_id == INTERVIEW.c.id).outerjoin(
+            DEBRIEF,
+            and_(
+                PANELIST.c.user_id == bindparam("interviewer_id"),
+                DEBRIEF.c.interview_id == PANELIST.c.interview_id,
+                DEBRIEF.c.interviewer_id == PANELIST.c.user_id,
+            ),
+        )
+    )
+    .where(INTERVIEW.c.id == bindparam("interview_id"))
     .order_by(PANELIST.c.position)
-)
-_DEBRIEF_OF = core_select(DEBRIEF).where(
-    DEBRIEF.c.interview_id == bindparam("interview_id"),
-    DEBRIEF.c.interviewer_id == bindparam("interviewer_id"),
 )
 _DEBRIEF_COUNT = (
     core_select(func.count()).select_from(DEBRIEF).where(DEBRIEF.c.interview_id == bindparam("interview_id"))
@@ -217,18 +229,19 @@ class Repository(ClaimStore, LifecycleStore):
     def interview_and_debrief(
         self, *, interview_id: int, interviewer_id: str
     ) -> tuple[Interview | None, Debrief | None]:
-        """An interview and this interviewer's debrief of it (what a click or a submission needs), read
-        as plain rows on one connection."""
+        """An interview and, if this interviewer is on its panel, their debrief of it (what a click or a
+        submission needs): one statement, plain rows."""
         with self._reads() as connection:
-            row = connection.execute(_INTERVIEW_BY_ID, {"interview_id": interview_id}).first()
-            if row is None:
-                return None, None
-            panel = connection.execute(_PANEL_OF, {"interview_id": interview_id}).scalars()
-            interview = to_interview(row, tuple(panel))
-            debrief = connection.execute(
-                _DEBRIEF_OF, {"interview_id": interview_id, "interviewer_id": interviewer_id}
-            ).first()
-            return interview, None if debrief is None else to_debrief(debrief)
+            rows = connection.execute(
+                _OPEN_DEBRIEF, {"interview_id": interview_id, "interviewer_id": interviewer_id}
+            ).all()
+        if not rows:
+            return None, None
+        interview = to_interview(rows[0], tuple(r.panelist for r in rows if r.panelist is not None))
+        mine = next((r._mapping for r in rows if r.debrief_id is not None), None)
+        if mine is None:
+            return interview, None
+        return interview, to_debrief({name: mine[label] for name, label in _DEBRIEF_AS.items()})
 
     def get_debrief(self, *, interview_id: int, interviewer_id: str) -> Debrief | None:
         with self._session() as session:

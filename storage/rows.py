@@ -25,6 +25,7 @@ DEBRIEF: Table = DebriefRow.__table__  # type: ignore[attr-defined]
 PANELIST: Table = PanelistRow.__table__  # type: ignore[attr-defined]
 OUTBOX: Table = OutboxRow.__table__  # type: ignore[attr-defined]
 INTERVIEW_FIELDS = tuple(column.key for column in INTERVIEW.columns)
+DEBRIEF_FIELDS = tuple(column.key for column in DEBRIEF.columns)
 
 
 def select_interviews() -> Select[Any]:
@@ -107,23 +108,31 @@ def to_interview(row: InterviewRow | Row[Any], panel: tuple[str, ...]) -> Interv
     )
 
 
-def to_debrief(row: DebriefRow | Row[Any]) -> Debrief:
+def to_debrief(row: DebriefRow | Row[Any] | Mapping[str, Any]) -> Debrief:
+    """From an ORM row, a plain result row of `DEBRIEF`, or a mapping of its column names."""
+    r: Mapping[Any, Any] = (
+        row._mapping
+        if isinstance(row, Row)
+        else row
+        if isinstance(row, Mapping)
+        else {name: getattr(row, name) for name in DEBRIEF_FIELDS}
+    )
     return Debrief(
-        interview_id=row.interview_id,
-        interviewer_id=row.interviewer_id,
+        interview_id=r["interview_id"],
+        interviewer_id=r["interviewer_id"],
         answers=DebriefAnswers(
-            excitement=row.excitement,
-            excitement_evidence=row.excitement_evidence,
-            fit=row.fit,
-            fit_evidence=row.fit_evidence,
-            ability=row.ability,
-            ability_evidence=row.ability_evidence,
-            recommendation=Recommendation(row.recommendation),
-            explore=frozenset(ExploreTopic(t) for t in row.explore),
-            people_to_meet=tuple(row.people_to_meet),
-            questions=row.questions,
-            deal_breaker=row.deal_breaker,
-            private_note=row.private_note,
+            excitement=r["excitement"],
+            excitement_evidence=r["excitement_evidence"],
+            fit=r["fit"],
+            fit_evidence=r["fit_evidence"],
+            ability=r["ability"],
+            ability_evidence=r["ability_evidence"],
+            recommendation=Recommendation(r["recommendation"]),
+            explore=frozenset(ExploreTopic(t) for t in r["explore"]),
+            people_to_meet=tuple(r["people_to_meet"]),
+            questions=r["questions"],
+            deal_breaker=r["deal_breaker"],
+            private_note=r["private_note"],
         ),
-        submitted_at=utc(row.updated_at),
+        submitted_at=utc(r["updated_at"]),
     )

@@ -10,7 +10,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel
 
-from bot.domain.models import InterviewStatus, Recommendation
+from bot.domain.models import ExploreTopic, InterviewStatus, Recommendation
 from storage.database import make_engine, upgrade
 from storage.repository import OutboxItem, Outgoing, Repository
 from storage.tables import DebriefRow
@@ -62,6 +62,24 @@ def test_submitting_twice_replaces_the_debrief(repo: Repository) -> None:
     assert len(debriefs) == 1
     assert debriefs[0].answers.recommendation is Recommendation.STRONG_NO
     assert debriefs[0].answers.deal_breaker == "Rude to the receptionist."
+
+
+def test_opening_a_debrief_reads_the_panel_in_order_and_only_ones_own_answers(repo: Repository) -> None:
+    panel = ("UCY", "UANA", "UBO")  # not in id order: the panel's own order must come back
+    interview = repo.create_interview(
+        draft=draft(interviewer_ids=panel), recruiter_id="UREC", deadline=DAY, now=T0
+    )
+    mine = answers(explore=frozenset(ExploreTopic), people_to_meet=("UCTO",), questions="Why now?")
+    repo.save_debrief(interview_id=interview.id, interviewer_id="UANA", answers=mine, now=T0, late=False)
+    repo.save_debrief(interview_id=interview.id, interviewer_id="UBO", answers=answers(), now=T0, late=False)
+
+    loaded, debrief = repo.interview_and_debrief(interview_id=interview.id, interviewer_id="UANA")
+    assert loaded == interview and loaded is not None and loaded.interviewer_ids == panel
+    assert debrief is not None and debrief.interviewer_id == "UANA" and debrief.answers == mine
+    assert debrief.submitted_at == T0 and debrief.submitted_at.tzinfo is not None
+    assert repo.interview_and_debrief(interview_id=interview.id, interviewer_id="UCY") == (interview, None)
+    assert repo.interview_and_debrief(interview_id=interview.id, interviewer_id="UOTHER") == (interview, None)
+    assert repo.interview_and_debrief(interview_id=interview.id + 1, interviewer_id="UANA") == (None, None)
 
 
 def test_the_database_itself_refuses_a_second_debrief_row(repo: Repository) -> None:
