@@ -80,7 +80,6 @@ def _freeze_startup_objects() -> None:
 
 def _start(settings: Settings) -> tuple[Bot, BackgroundScheduler]:
     from bot.app import build
-    from bot.http import SlackWsgi  # noqa: F401  (loaded now, so it is frozen with the rest)
     from bot.scheduler import build_scheduler
 
     bot = build(settings)

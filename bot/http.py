@@ -73,10 +73,11 @@ def normalise_body(raw: str, content_type: str) -> str | None:
 def bolt_request(text: str, query: str | None, headers: dict[str, str]) -> BoltRequest | None:
     """Bolt's request for a JSON body, parsed once (by Bolt); None when it is not a JSON object."""
     try:
-        return BoltRequest(body=text, query=query, headers={**headers, "content-type": "application/json"})
+        request = BoltRequest(body=text, query=query, headers={**headers, "content-type": "application/json"})
     except Exception:  # not JSON, or JSON of a shape Bolt's reading of the envelope trips over
         log.warning("refused a signed request whose body Bolt could not read", exc_info=True)
         return None
+    return request if isinstance(request.body, dict) else None
 
 
 class SlackWsgi:
@@ -119,11 +120,11 @@ class SlackWsgi:
             return _reply(start_response, "401 Unauthorized", "invalid signature")
         body = normalise_body(raw, environ.get("CONTENT_TYPE") or "")
         request = None if body is None else bolt_request(body, environ.get("QUERY_STRING"), headers)
-        if request is None or not isinstance(request.body, dict):
+        if request is None:
             return _reply(start_response, "400 Bad Request", "malformed body")
         try:
             response = self.app.dispatch(request)
-        except Exception:  # Bolt's own parsing of a signed payload of an unexpected shape
+        except Exception:  # Bolt's middleware reading a signed payload of an unexpected shape
             log.warning("refused a signed request Bolt could not handle", exc_info=True)
             return _reply(start_response, "400 Bad Request", "malformed request")
         status = f"{response.status} {_REASONS.get(response.status, 'OK')}"

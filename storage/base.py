@@ -41,7 +41,7 @@ class Store:
         """A plain connection for a few reads, with no transaction around them: on PostgreSQL each
         statement sees what was committed before it either way, and the BEGIN and ROLLBACK a
         transaction adds were two more round trips on every click and every submission."""
-        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        with self._autocommit() as connection:
             yield connection
 
     @contextmanager
@@ -49,11 +49,12 @@ class Store:
         """A plain connection for one write statement, atomic on its own, with no BEGIN and COMMIT
         around it: two round trips fewer on PostgreSQL for each of the outbox's leases and marks (two
         for every message sent). Taken in turn on SQLite, as every write is."""
-        with (
-            self._writer,
-            self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection,
-        ):
+        with self._writer, self._autocommit() as connection:
             yield connection
+
+    def _autocommit(self) -> Connection:
+        """A connection that runs each statement on its own: no BEGIN, and no COMMIT or ROLLBACK."""
+        return self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
 
     @contextmanager
     def _transaction(self) -> Iterator[Connection]:
