@@ -30,7 +30,7 @@ from bot.domain.models import (
 )
 from storage.claims import ClaimStore
 from storage.lifecycle import LifecycleStore
-from storage.outbox import OutboxCounts, OutboxItem, Outgoing, SentMessage
+from storage.outbox import DeadLetter, OutboxCounts, OutboxItem, Outgoing, SentMessage
 from storage.rows import (
     ANSWER_COLUMNS,
     DEBRIEF,
@@ -45,7 +45,16 @@ from storage.rows import (
 )
 from storage.tables import DebriefRow, InterviewRow, PanelistRow
 
-__all__ = ["OutboxCounts", "OutboxItem", "Outgoing", "Repository", "SavedDebrief", "SentMessage", "utc"]
+__all__ = [
+    "DeadLetter",
+    "OutboxCounts",
+    "OutboxItem",
+    "Outgoing",
+    "Repository",
+    "SavedDebrief",
+    "SentMessage",
+    "utc",
+]
 
 
 # Statements every click and submission runs, built once; their values are parameters.
