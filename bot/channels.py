@@ -48,6 +48,24 @@ class Channels:
             return f"I couldn't join that channel ({exc.response.get('error')}). Invite me with /invite @Debrief."
         return None
 
+    def join(self, channel_id: str) -> bool:
+        """Join a public channel the bot was not in (e.g. before posting there); False if it can't."""
+        if not channel_id.startswith("C"):
+            return False
+        try:
+            self.client.conversations_join(channel=channel_id)
+        except SlackApiError as exc:
+            log.warning("could not join %s: %s", channel_id, exc.response.get("error"))
+            return False
+        return True
+
+    def permalink(self, channel_id: str, ts: str) -> str | None:
+        """A link to a posted message, or None when Slack won't give one."""
+        try:
+            return str(self.client.chat_getPermalink(channel=channel_id, message_ts=ts)["permalink"])
+        except (SlackApiError, KeyError):
+            return None
+
     def create_private(self, *, name: str, members: list[str], topic: str) -> str:
         """Create a private channel (a numbered variant if the name is taken), invite, set the topic."""
         channel_id = ""

@@ -11,7 +11,13 @@ from bot.domain.models import Interview
 from bot.domain.summary import Policy, Summary, summarise
 from bot.domain.validation import NotFound
 from bot.outbox import Courier
-from bot.views.messages import private_notes_dm, prompt_dm, prompt_message
+from bot.views.messages import (
+    private_notes_dm,
+    prompt_dm,
+    prompt_message,
+    undelivered_line,
+    undelivered_notice,
+)
 from bot.views.summary import summary_message
 from storage.repository import OutboxItem, Outgoing, Repository
 
@@ -199,30 +205,24 @@ class FlowsBase:
         )
 
     def undeliverable(self, item: OutboxItem, error: str) -> None:
-        """A channel post Slack refused for good: tell the recruiter what to do, never fail silently."""
-        channel = str(item.payload.get("channel", ""))
-        if (
-            item.interview_id is None
-            or item.kind not in ("prompt", "summary")
-            or not channel.startswith(("C", "G"))
-        ):
-            return
+        """A call given up on for good: the recruiter who scheduled the interview hears of it, once per
+        message (its Home tab and `/debrief status` list it too). Never silent."""
+        if item.kind == "notice" or item.interview_id is None:
+            return  # a notice about a notice would loop; with no interview, only the logs can tell
         interview = self.repository.get_interview(interview_id=item.interview_id)
         if interview is None:
             return
-        what = "prompt" if item.kind == "prompt" else "summary"
-        text = (
-            f"⚠️ I couldn't post the {what} for {interview.short_id} in <#{channel}> (Slack said `{error}`). "
-            f"If it's a private channel, type `/invite @Debrief` there; then `/debrief status {interview.id}` shows where things stand."
-        )
+        recipient = str(item.payload.get("channel", ""))
+        line = undelivered_line(item.kind, recipient, error)
+        message = undelivered_notice(interview, line, private_channel_hint=recipient.startswith(("C", "G")))
         self.repository.enqueue(
             outgoing=[
                 post(
-                    f"undeliverable:{item.key}",
+                    f"undeliverable:{item.subject}",
                     "notice",
                     interview.id,
                     interview.recruiter_id,
-                    {"text": text},
+                    message.as_kwargs(),
                 )
             ],
             now=item.created_at,

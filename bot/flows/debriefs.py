@@ -9,7 +9,7 @@ from bot.domain.models import Debrief, DebriefAnswers, Interview, InterviewStatu
 from bot.domain.validation import InvalidInput, NotAllowed, validate_answers
 from bot.flows.base import FlowsBase, in_range, mention, no_interview, post
 from bot.views.home import HomeData
-from bot.views.messages import private_notes_dm, receipt_dm
+from bot.views.messages import private_notes_dm, receipt_dm, undelivered_line
 
 
 class DebriefFlows(FlowsBase):
@@ -33,14 +33,24 @@ class DebriefFlows(FlowsBase):
             verdicts=verdicts,
             pending_decisions=pending,
             links=self.summary_links([*verdicts, *pending]),
+            attention=self.needs_attention(recruiter_id=user_id),
         )
+
+    def needs_attention(self, *, recruiter_id: str) -> list[tuple[Interview, str]]:
+        """Dead letters of the interviews this person scheduled, newest first, one line each."""
+        found: list[tuple[Interview, str]] = []
+        for dead in self.repository.dead_letters(recruiter_id=recruiter_id, limit=10):
+            interview = dead.interview_id and self.repository.get_interview(interview_id=dead.interview_id)
+            if interview:
+                found.append((interview, undelivered_line(dead.kind, dead.recipient, dead.error)))
+        return found
 
     def summary_links(self, interviews: Sequence[Interview]) -> dict[int, str]:
         """Permalinks of posted summaries (the ones Slack will give us)."""
         links: dict[int, str] = {}
         for interview in interviews:
             sent = self.repository.sent_message(key=f"summary:{interview.id}")
-            link = sent and self.courier.permalink(sent.channel, sent.ts)
+            link = sent and self.courier.channels.permalink(sent.channel, sent.ts)
             if link:
                 links[interview.id] = link
         return links

@@ -14,7 +14,7 @@ from bot.channels import channel_name
 from bot.domain.models import Debrief, Decision, Interview, InterviewDraft, InterviewStatus
 from bot.domain.validation import InvalidInput, NotAllowed, validate_draft
 from bot.flows.base import FlowsBase, mention, post
-from bot.views.messages import reminder_dm
+from bot.views.messages import reminder_dm, undelivered_line
 from storage.repository import Outgoing
 
 PAGE = 20
@@ -25,7 +25,7 @@ class Status:
     interview: Interview
     submitted: tuple[str, ...]
     missing: tuple[str, ...]
-    undelivered: int  # messages that Slack refused for good (see the logs)
+    undelivered: tuple[str, ...]  # dead letters: what could not be delivered, to whom, and why
     pending: int
 
 
@@ -257,7 +257,10 @@ class PipelineFlows(FlowsBase):
             interview=interview,
             submitted=tuple(u for u in interview.interviewer_ids if u not in missing),
             missing=missing,
-            undelivered=counts.failed,
+            undelivered=tuple(
+                f"{undelivered_line(d.kind, d.recipient, d.error)} · outbox {d.id}"
+                for d in self.repository.dead_letters(interview_id=interview_id, limit=10)
+            ),
             pending=counts.pending,
         )
 
