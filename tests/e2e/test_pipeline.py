@@ -250,7 +250,9 @@ def test_a_channel_the_bot_was_removed_from_is_reported_to_the_recruiter(
     fake.wait_for("chat.postMessage", predicate=lambda c: c.params.get("channel") == RECRUITER)
     notice = text_of(fake.messages(RECRUITER)[-1])
     assert "channel_not_found" in notice and "/invite @Debrief" in notice and "#1" in notice
-    assert "1 message(s) for this interview could not be delivered" in say(running, "status 1")
+    status = say(running, "status 1")
+    assert "Could not be delivered" in status and "the debrief prompt in <#CGONE>" in status
+    assert "channel_not_found" in status
 
 
 def test_home_tab_per_role_with_500_interviews(
