@@ -27,7 +27,7 @@ from bot.outbox import Courier
 from bot.settings import Settings
 from bot.slack_client import make_client
 from bot.views.messages import notice
-from storage.database import make_engine, upgrade
+from storage.database import open_database
 from storage.repository import Repository
 
 log = logging.getLogger(__name__)
@@ -67,9 +67,7 @@ def build(
     settings: Settings, *, clock: Clock = utc_now, client: WebClient | None = None, migrate: bool = True
 ) -> Bot:
     """Wire settings -> database, Slack client, flows, Bolt app (listeners registered)."""
-    engine = make_engine(settings.database_url)
-    if migrate:
-        upgrade(engine)
+    engine = open_database(settings.database_url, migrate=migrate)
     repository = Repository(engine)
     client = client or make_client(settings)
     directory = Directory(client)
