@@ -136,6 +136,7 @@ def _start(settings: Settings) -> tuple[Bot, BackgroundScheduler]:
         bot.clock,
         tick_seconds=settings.debrief_tick_seconds,
         retention_days=settings.debrief_retention_days,
+        dispatcher=bot.dispatcher,
     )
     _freeze_startup_objects()
     return bot, scheduler

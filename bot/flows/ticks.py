@@ -48,6 +48,10 @@ class TickFlows(FlowsBase):
             )
         return reminded
 
+    def next_due(self, *, now: datetime) -> datetime | None:
+        """When the next tick has something to do (None: nothing scheduled after `now`)."""
+        return self.repository.next_due(now=now)
+
     def tick(self, *, now: datetime) -> TickReport:
         """Owe every prompt, reminder and summary that is due at `now`, then deliver what is owed."""
         repo = self.repository
