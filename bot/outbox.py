@@ -61,6 +61,19 @@ ALREADY_DONE = {"conversations.archive": "already_archived"}
 METADATA_TYPE = "debrief_outbox"
 
 
+class TaskFailed(Exception):
+    """A task of ours (see `Courier.tasks`) that cannot succeed: given up on with this error."""
+
+    def __init__(self, error: str) -> None:
+        super().__init__(error)
+        self.error = error
+
+
+# A call of ours rather than one Web API method (e.g. setting up a candidate's channel: create,
+# invite, set the topic, remember it); it answers like a method, and must be safe to repeat.
+Task = Callable[[OutboxItem, datetime], dict[str, Any]]
+
+
 class LookupFailed(Exception):
     """Slack could not say whether a message is there: wait and look again, never guess."""
 
@@ -140,6 +153,7 @@ class Courier:
         self.channels = channels or Channels(client)
         self._pool: ThreadPoolExecutor | None = None
         self._pool_lock = threading.Lock()
+        self.tasks: dict[str, Task] = {}  # by method name (set by the flows)
         # Told about every call given up on, so a person hears about it (set by the flows).
         self.on_failure: Callable[[OutboxItem, str], None] | None = None
 
@@ -226,8 +240,11 @@ class Courier:
         return self._call(repository, item, payload, now)
 
     def _call(self, repository: Repository, item: OutboxItem, payload: dict[str, Any], now: datetime) -> bool:
+        task = self.tasks.get(item.method)
         try:
-            response = self.client.api_call(item.method, json=payload)
+            response = task(item, now) if task else self.client.api_call(item.method, json=payload)
+        except TaskFailed as exc:
+            return self._failed_attempt(repository, item, now, exc.error, permanent=True)
         except SlackApiError as exc:
             status = exc.response.status_code
             error = str(exc.response.get("error", "unknown_error"))

@@ -141,7 +141,14 @@ class FlowsBase:
             )
 
     def prompt(self, interview: Interview, *, now: datetime) -> bool:
-        """Claim the prompt (once) and owe the channel post and a DM to each interviewer."""
+        """Claim the prompt (once) and owe the channel post and a DM to each interviewer; in
+        per-candidate mode, once the candidate's channel is made (or given up on)."""
+        if self.per_candidate and self.repository.outbox_status(key=f"channel:{interview.id}") == "pending":
+            return False
+        return self.owe_prompt(interview, now=now)
+
+    def owe_prompt(self, interview: Interview, *, now: datetime) -> bool:
+        """Claim the prompt (once) and owe its messages, wherever the interview's channel is now."""
         deadline = interview.deadline_at or interview.ends_at + self.timing.deadline
         owed = [
             post(
