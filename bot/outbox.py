@@ -154,6 +154,10 @@ class Courier:
         self._pool: ThreadPoolExecutor | None = None
         self._pool_lock = threading.Lock()
         self.tasks: dict[str, Task] = {}  # by method name (set by the flows)
+        # Builds an owed message from current state when it is sent (None: nothing left to say), and
+        # is told when a pass starts (set by the flows; see bot/flows/render.py).
+        self.render: Callable[[OutboxItem], dict[str, Any] | None] | None = None
+        self.before_pass: Callable[[], None] | None = None
         # Told about every call given up on, so a person hears about it (set by the flows).
         self.on_failure: Callable[[OutboxItem, str], None] | None = None
 
@@ -167,6 +171,8 @@ class Courier:
         sent at once (default: the courier's own).
         """
         workers = max(1, min(workers or self.workers, self.workers))
+        if self.before_pass is not None:
+            self.before_pass()
         delivered = 0
         tried: set[int] = set()
         while True:
@@ -226,6 +232,21 @@ class Courier:
             return self._failed_attempt(repository, item, now, str(exc), permanent=False)
         except _DependencyFailed as exc:
             return self._failed_attempt(repository, item, now, str(exc), permanent=True)
+        if "render" in payload:
+            try:
+                if self.render is None:
+                    raise RuntimeError("no renderer set")
+                rendered = self.render(item)
+            except Exception as exc:  # a bug, or data gone: loud, and bounded like any failure
+                log.exception("could not render %s", item.key)
+                return self._failed_attempt(repository, item, now, f"render_failed: {exc}")
+            if rendered is None:  # nothing left to say (e.g. erased meanwhile): owed no more
+                log.info("%s has nothing left to say; not sent", item.key)
+                repository.outbox_sent(outbox_id=item.id, now=now, channel=None, ts=None)
+                return True
+            facts = {k: payload.pop(k) for k in list(payload) if k not in ("channel", "ts", "thread_ts")}
+            log.debug("rendered %s from %s", item.key, sorted(facts))
+            payload.update(rendered)
         if item.method == "chat.postMessage":
             payload["metadata"] = {"event_type": METADATA_TYPE, "event_payload": {"outbox_key": item.key}}
             if item.unsure:  # an earlier attempt may have been stored: look before posting again

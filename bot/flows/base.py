@@ -10,15 +10,9 @@ from bot.channels import Channels
 from bot.domain.models import Interview
 from bot.domain.summary import Policy, Summary, summarise
 from bot.domain.validation import NotFound
+from bot.flows.render import Renderer, owed_message
 from bot.outbox import Courier
-from bot.views.messages import (
-    private_notes_dm,
-    prompt_dm,
-    prompt_message,
-    undelivered_line,
-    undelivered_notice,
-)
-from bot.views.summary import summary_message
+from bot.views.messages import undelivered_line, undelivered_notice
 from storage.repository import OutboxItem, Outgoing, Repository
 
 MAX_INTERVIEW_ID = 2**31 - 1  # interview.id is an INTEGER column: 32 bits on PostgreSQL
@@ -40,7 +34,8 @@ Offsets = Callable[[str, datetime], timedelta | None]
 
 
 def post(key: str, kind: str, interview_id: int, channel: str, message: dict[str, object]) -> Outgoing:
-    """An owed chat.postMessage; `channel` may be a user id (the bot's DM with them)."""
+    """An owed chat.postMessage of fixed words (a notice naming no one's data); `channel` may be a
+    user id (the bot's DM with them). Messages about a candidate are owed with `owed_message`."""
     return Outgoing(
         key=key,
         kind=kind,
@@ -86,7 +81,10 @@ class FlowsBase:
         self.timing = timing
         self.policy = policy
         self.offsets: Offsets = offsets or (lambda _user, _now: None)
+        self.renderer = Renderer(repository, summary=self.summary, deadline=timing.deadline)
         courier.on_failure = self.undeliverable
+        courier.render = self.renderer.render
+        courier.before_pass = self.renderer.fresh
 
     def interview(self, *, interview_id: int) -> Interview:
         found = self.repository.get_interview(interview_id=interview_id) if in_range(interview_id) else None
@@ -104,19 +102,20 @@ class FlowsBase:
     def summary_outgoing(
         self, interview: Interview, summary: Summary, *, now: datetime, note: str = ""
     ) -> list[Outgoing]:
-        """Owe the summary: posted the first time, updated in place after that (with `note` in its thread)."""
-        message = summary_message(summary).as_kwargs()
+        """Owe the summary: posted the first time, updated in place after that (with `note` in its thread).
+        Rendered when sent, from the interview as it is then (bot/flows/render.py)."""
         first = f"summary:{interview.id}"
         if not self.repository.is_owed(key=first):
-            return [post(first, "summary", interview.id, interview.channel_id, message)]
+            return [owed_message(first, "summary", interview.id, interview.channel_id)]
         revision = self.repository.next_summary_revision(interview_id=interview.id, now=now)
         owed = [
-            Outgoing(
-                key=f"summary_update:{interview.id}:{revision}",
-                kind="summary_update",
+            owed_message(
+                f"summary_update:{interview.id}:{revision}",
+                "summary_update",
+                interview.id,
+                "",
                 method="chat.update",
-                payload={"of": first, **message},
-                interview_id=interview.id,
+                of=first,
             )
         ]
         if note:
@@ -149,24 +148,9 @@ class FlowsBase:
 
     def owe_prompt(self, interview: Interview, *, now: datetime) -> bool:
         """Claim the prompt (once) and owe its messages, wherever the interview's channel is now."""
-        deadline = interview.deadline_at or interview.ends_at + self.timing.deadline
-        owed = [
-            post(
-                f"prompt:{interview.id}",
-                "prompt",
-                interview.id,
-                interview.channel_id,
-                prompt_message(interview).as_kwargs(),
-            )
-        ]
+        owed = [owed_message(f"prompt:{interview.id}", "prompt", interview.id, interview.channel_id)]
         owed += [
-            post(
-                f"prompt_dm:{interview.id}:{user}",
-                "prompt_dm",
-                interview.id,
-                user,
-                prompt_dm(interview, deadline=deadline).as_kwargs(),
-            )
+            owed_message(f"prompt_dm:{interview.id}:{user}", "prompt_dm", interview.id, user)
             for user in interview.interviewer_ids
         ]
         return self.repository.claim_prompt(interview_id=interview.id, now=now, outgoing=owed)
@@ -188,12 +172,11 @@ class FlowsBase:
         ]
         if notes:
             owed.append(
-                post(
+                owed_message(
                     f"private_notes:{interview.id}:{len(notes)}",
                     "private_notes",
                     interview.id,
                     interview.hiring_manager_id,
-                    private_notes_dm(interview, notes).as_kwargs(),
                 )
             )
         if summary.missing:

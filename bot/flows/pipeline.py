@@ -12,9 +12,10 @@ from typing import Any
 from bot.channels import channel_name
 from bot.domain.models import Debrief, Decision, Interview, InterviewDraft, InterviewStatus
 from bot.domain.validation import InvalidInput, NotAllowed, validate_draft
-from bot.flows.base import FlowsBase, mention, post
+from bot.flows.base import FlowsBase
+from bot.flows.render import owed_message
 from bot.outbox import TaskFailed
-from bot.views.messages import reminder_dm, undelivered_line
+from bot.views.messages import undelivered_line
 from storage.repository import OutboxItem, Outgoing
 
 PAGE = 20
@@ -165,19 +166,13 @@ class PipelineFlows(FlowsBase):
         was = self.repository.cancel(interview_id=interview_id, user_id=user_id, now=now)
         if was is None:
             raise NotAllowed(f"Interview {before.short_id} is already cancelled or decided.")
-        text = f"🚫 Interview {before.short_id} with {before.candidate} was cancelled by {mention(user_id)}."
-        owed: list[Outgoing] = []
-        for key in (f"prompt:{interview_id}", f"summary:{interview_id}"):
-            if self.repository.is_owed(key=key):
-                owed.append(
-                    Outgoing(
-                        key=f"cancel:{key}",
-                        kind="cancelled",
-                        method="chat.update",
-                        payload={"of": key, "text": text, "blocks": []},
-                        interview_id=interview_id,
-                    )
-                )
+        owed = [
+            owed_message(
+                f"cancel:{key}", "cancelled", interview_id, "", method="chat.update", of=key, by=user_id
+            )
+            for key in (f"prompt:{interview_id}", f"summary:{interview_id}")
+            if self.repository.is_owed(key=key)
+        ]
         self.repository.enqueue(outgoing=owed, now=now)
         return self.interview(interview_id=interview_id)
 
@@ -189,8 +184,6 @@ class PipelineFlows(FlowsBase):
             or interview.decision
         ):
             raise NotAllowed(f"Interview {interview.short_id} isn't waiting for debriefs.")
-        deadline = interview.deadline_at or interview.ends_at + self.timing.deadline
-        message = reminder_dm(interview, deadline=deadline).as_kwargs()
         reminded: list[str] = []
         skipped: list[str] = []
         for user in self.repository.missing(interview_id=interview_id):
@@ -201,7 +194,7 @@ class PipelineFlows(FlowsBase):
                 now=now,
                 min_gap=self.timing.manual_remind_gap,
                 outgoing=[
-                    post(f"remind:{interview_id}:{user}:{stamp}", "reminder", interview_id, user, message)
+                    owed_message(f"remind:{interview_id}:{user}:{stamp}", "reminder", interview_id, user)
                 ],
             )
             (reminded if claimed else skipped).append(user)

@@ -8,15 +8,17 @@ back-off times only while no call is in flight (`drive` in test_faults).
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from sqlmodel import Session, select
 
-from bot.domain.models import Decision, InterviewDraft, Stage
-from bot.ids import Action
+from bot.domain.models import InterviewDraft, Stage
 from storage.repository import Outgoing
+from storage.tables import OutboxRow
 from tests.conftest import FakeClock
 from tests.e2e.conftest import StartBot
 from tests.e2e.harness import ANA, BO, CHANNEL, HIRING_MANAGER, RECRUITER, RunningBot
@@ -116,19 +118,32 @@ def test_a_post_whose_answer_was_lost_is_found_not_posted_again(
         deadline=timedelta(days=1),
         now=clock(),
     )
-    fake.fail_next("chat.postMessage", status=503, after=True)  # the channel prompt: stored, then a 503
+    fake.fail_next("chat.postMessage", status=503, after=True)  # a prompt: stored, then a 503
     fake.fail_next("conversations.history", drop=True)  # and the first look for it fails too
     running.bot.flows.tick(now=clock())
-    assert [(c.status, c.fault) for c in fake.calls("chat.postMessage")][:1] == [(503, "503-after")]
-    assert [r["status"] for r in outbox(running) if r["key"] == "prompt:1"] == ["pending"]
+    (lost,) = [c for c in fake.calls("chat.postMessage") if c.fault == "503-after"]
+    key = lost.params["metadata"]["event_payload"]["outbox_key"]
+    assert [r["status"] for r in outbox(running) if r["key"] == key] == ["pending"]
 
     settle(running, clock)  # look (fails: wait), look again (found): recorded, not re-posted
-    assert len(fake.messages(CHANNEL)) == 1
-    assert len([c for c in fake.calls("chat.postMessage") if c.params.get("channel") == CHANNEL]) == 1
+    found = [
+        (c, m)
+        for c, m in fake.all_messages()
+        if (m.get("metadata") or {}).get("event_payload") == {"outbox_key": key}
+    ]
+    assert len(found) == 1
+    tried = [
+        c
+        for c in fake.calls("chat.postMessage")
+        if c.params["metadata"]["event_payload"]["outbox_key"] == key
+    ]
+    assert len(tried) == 1  # posted once, never again
     assert len(fake.calls("conversations.history")) >= 2
-    ts = fake.messages(CHANNEL)[0]["ts"]
-    sent = running.bot.repository.sent_message(key="prompt:1")
-    assert sent is not None and (sent.channel, sent.ts) == (CHANNEL, ts)  # later edits find it
+    sent = running.bot.repository.sent_message(key=key)
+    assert sent is not None and (sent.channel, sent.ts) == (
+        found[0][0],
+        found[0][1]["ts"],
+    )  # later edits find it
 
 
 # -- edits in order ------------------------------------------------------------------------------
@@ -146,24 +161,19 @@ def test_two_summary_revisions_with_the_first_update_slowed_the_last_one_wins(
 
     fake.slow_next("chat.update", 1.5)  # revision 1 (the follow-up note) takes its time
     flows = running.bot.flows
-    flows.follow_up(interview_id=1, now=clock())  # revision 1: buttons still there
-    flows.decide(
-        interview_id=1, decision=Decision.ADVANCE, user_id=HIRING_MANAGER, is_recruiter=False, now=clock()
-    )
-    flows.deliver(now=clock())  # revision 2: decided, no buttons
+    flows.follow_up(interview_id=1, now=clock())  # revision 1: the summary, with its decision buttons
+    flows.cancel(interview_id=1, user_id=RECRUITER, now=clock())  # revision 2: cancelled, no buttons
+    flows.deliver(now=clock())
     running.settle()
 
-    updates = fake.calls("chat.update", ok=True)
-    assert len(updates) == 2
-    assert Action.DECIDE_ADVANCE in str(updates[0].params)  # revision 1 still offered the decision
-    assert Action.DECIDE_ADVANCE not in str(updates[1].params)
-    (summary,) = [m for m in fake.messages(CHANNEL) if kind_of(m) == "summary"]
-    text = " ".join(texts_in(summary))
-    assert "Advance" in text and "follow-up" in text  # the last revision, which knows both
-    buttons = [
-        e for b in summary.get("blocks") or [] for e in b.get("elements") or [] if e.get("type") == "button"
-    ]
-    assert not any(e.get("action_id") == Action.DECIDE_ADVANCE for e in buttons)
+    sent = flows.repository.sent_message(key="summary:1")
+    assert sent is not None
+    updates = [c for c in fake.calls("chat.update", ok=True) if c.params["ts"] == sent.ts]
+    assert len(updates) == 2 and updates[0].at < updates[1].at
+    assert "cancelled" not in updates[0].params["text"] and "cancelled" in updates[1].params["text"]
+    (summary,) = [m for m in fake.messages(CHANNEL) if m["ts"] == sent.ts]
+    assert "cancelled" in summary["text"] and not summary.get("blocks")  # the last revision won
+    assert "follow-up" in str(fake.messages(CHANNEL))  # the note, in the summary's thread
 
 
 # -- bounded, and never silent -------------------------------------------------------------------
@@ -285,3 +295,33 @@ def test_a_dm_to_a_deactivated_user_reaches_the_recruiter_home_and_status(
     text = " ".join(texts_in(home["blocks"]))
     assert "Needs attention" in text and "user_disabled" in text
     assert "Needs attention" in str(home["blocks"][0])  # at the top, where it can't be missed
+
+
+# -- owe facts, render late ------------------------------------------------------------------------
+
+
+def test_the_outbox_holds_what_is_owed_never_a_candidate_name_or_debrief_text(
+    running: RunningBot, fake: FakeSlack, clock: FakeClock
+) -> None:
+    schedule(running, fake, clock, starts_at=clock() - timedelta(hours=1))
+    running.bot.dispatcher.wait_idle(10)
+    secret = "I know her former manager; ask me."
+    for user, values in ((ANA, debrief_values()), (BO, debrief_values(private_note=secret))):
+        modal = open_debrief(running, fake, user)
+        assert running.slack.view_submission(modal, values, user_id=user).status == 200
+    flows = running.bot.flows
+    fake.wait_for("chat.postMessage", predicate=lambda c: kind_of(c.params) == "summary", ok=True)
+    running.settle()
+    flows.follow_up(interview_id=1, now=clock())
+    flows.cancel(interview_id=1, user_id=RECRUITER, now=clock())
+    flows.deliver(now=clock())
+    running.settle()
+
+    with Session(running.bot.repository.engine) as session:
+        payloads = json.dumps([row.payload for row in session.exec(select(OutboxRow)).all()])
+    kinds = {r["key"].split(":")[0] for r in outbox(running)}
+    assert {"prompt", "prompt_dm", "receipt", "summary", "private_notes", "summary_update", "cancel"} <= kinds
+    for personal in ("Grace Hopper", secret, "compiler blog post", "Designed the parser"):
+        assert personal not in payloads, f"{personal!r} was copied into the outbox"
+    # ...and yet every message said it, rendered when sent.
+    assert secret in str(fake.messages(HIRING_MANAGER)) and "Grace Hopper" in str(fake.messages(ANA))
