@@ -13,8 +13,9 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, event, exc, make_url, text
+from sqlalchemy import Connection, Engine, event, exc, make_url, text
 from sqlalchemy.pool import StaticPool
 from sqlmodel import create_engine
 
@@ -109,13 +110,17 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
     Every process migrates on start, so they take turns: one migrates, the others wait for it and
     then find nothing left to do (a PostgreSQL advisory lock; on SQLite, a lock file beside it).
+    Lock, check and migration share one connection, so a pool of one connection is enough.
     """
-    with _migration_lock(engine):
-        current = current_revision(engine)
+    with engine.connect() as connection, _migration_lock(connection):
+        current = MigrationContext.configure(connection).get_current_revision()
         if current == _head() and revision == "head":
             return
         log.info("migrating the database from %s to %s", current or "nothing", revision)
-        command.upgrade(alembic_config(engine), revision)
+        config = alembic_config(engine)
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+        connection.commit()
 
 
 def _head() -> str | None:
@@ -129,23 +134,23 @@ def alembic_config_without_engine() -> Config:
 
 
 @contextmanager
-def _migration_lock(engine: Engine) -> Iterator[None]:
-    if engine.dialect.name == "postgresql":
-        # Held by this session while another connection migrates; the key is per schema, so
+def _migration_lock(connection: Connection) -> Iterator[None]:
+    if connection.dialect.name == "postgresql":
+        # A session lock, so it outlives the migration's transactions; the key is per schema, so
         # deployments (and test schemas) sharing a server don't wait for each other.
-        with engine.connect() as connection:
-            key = connection.execute(
-                text("SELECT hashtext('debrief-bot migrations ' || current_schema())")
-            ).scalar()
-            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
+        key = connection.execute(
+            text("SELECT hashtext('debrief-bot migrations ' || current_schema())")
+        ).scalar()
+        connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
+        connection.commit()
+        try:
+            yield
+        finally:
+            connection.rollback()  # whatever failed inside, the unlock must run
+            connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
             connection.commit()
-            try:
-                yield
-            finally:
-                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
-                connection.commit()
         return
-    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    database = connection.engine.url.database if connection.dialect.name == "sqlite" else None
     if not database or database == ":memory:":  # in memory: one process by definition
         yield
         return
