@@ -34,6 +34,11 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("scheduler", help="only the scheduler: prompts, reminders, summaries, deliveries")
     db = commands.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade"], help="apply every pending migration")
+    outbox = commands.add_parser(
+        "outbox", help="list dead letters (messages given up on); `outbox retry ID` sends one again"
+    )
+    outbox.add_argument("action", nargs="?", choices=["list", "retry"], default="list")
+    outbox.add_argument("id", nargs="?", type=int, help="the dead letter to send again (from the list)")
     return parser
 
 
@@ -49,12 +54,55 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         return _fail(str(exc))
     configure_logging(settings.log_level)
-    if args.command == "db":
-        from storage.database import make_engine, upgrade
+    from storage.database import DatabaseUrlError
 
-        upgrade(make_engine(settings.database_url))
-        print("database is up to date")
+    try:
+        if args.command == "db":
+            from storage.database import open_database
+
+            open_database(settings.database_url).dispose()
+            print("database is up to date")
+            return 0
+        if args.command == "outbox":
+            return _outbox(settings, args.action, args.id)
+        return _serve(settings, args)
+    except DatabaseUrlError as exc:
+        return _fail(str(exc))
+
+
+def _outbox(settings: Settings, action: str, outbox_id: int | None) -> int:
+    """List dead letters, or owe one again (the next tick of any running process sends it)."""
+    from datetime import UTC, datetime
+
+    from storage.database import open_database
+    from storage.repository import Repository
+
+    repository = Repository(open_database(settings.database_url))
+    try:
+        if action == "retry":
+            if outbox_id is None:
+                return _fail("outbox retry needs the id of a dead letter (see `debrief-bot outbox`)")
+            keys = repository.retry_dead_letter(outbox_id=outbox_id, now=datetime.now(UTC))
+            if not keys:
+                return _fail(f"no dead letter with id {outbox_id} (see `debrief-bot outbox`)")
+            print(f"queued again: {', '.join(keys)}")
+            return 0
+        dead = repository.dead_letters(limit=200)
+        if not dead:
+            print("no dead letters: everything owed was delivered or is still being tried")
+            return 0
+        print(f"{'id':>6}  {'owed at (UTC)':16}  {'interview':>9}  {'kind':16}  {'to':12}  error")
+        for d in dead:
+            interview = f"#{d.interview_id}" if d.interview_id else "-"
+            when = d.created_at.strftime("%Y-%m-%d %H:%M")
+            print(f"{d.id:>6}  {when:16}  {interview:>9}  {d.kind:16}  {d.recipient or '-':12}  {d.error}")
+        print("send one again with: debrief-bot outbox retry ID")
         return 0
+    finally:
+        repository.engine.dispose()
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
     missing = settings.missing_for_run()
     if missing:
         return _fail(
@@ -88,6 +136,7 @@ def _start(settings: Settings) -> tuple[Bot, BackgroundScheduler]:
         bot.clock,
         tick_seconds=settings.debrief_tick_seconds,
         retention_days=settings.debrief_retention_days,
+        dispatcher=bot.dispatcher,
     )
     _freeze_startup_objects()
     return bot, scheduler

@@ -13,11 +13,6 @@ from typing import Any
 from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.builtin_handlers import (
-    ConnectionErrorRetryHandler,
-    RateLimitErrorRetryHandler,
-    ServerErrorRetryHandler,
-)
 
 from bot.access import Access
 from bot.channels import Channels
@@ -30,8 +25,9 @@ from bot.listeners import Deps, register
 from bot.listeners.home import refresh_home
 from bot.outbox import Courier
 from bot.settings import Settings
+from bot.slack_client import make_client
 from bot.views.messages import notice
-from storage.database import make_engine, upgrade
+from storage.database import open_database
 from storage.repository import Repository
 
 log = logging.getLogger(__name__)
@@ -44,20 +40,6 @@ AFTER_REQUEST_SENDERS = 4
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-def make_client(settings: Settings) -> WebClient:
-    """A Web API client that waits out 429s (Retry-After) and retries 5xx and dropped connections."""
-    return WebClient(
-        token=settings.slack_bot_token,
-        base_url=settings.slack_api_url,
-        timeout=10,
-        retry_handlers=[
-            RateLimitErrorRetryHandler(max_retry_count=2),
-            ServerErrorRetryHandler(max_retry_count=2),
-            ConnectionErrorRetryHandler(max_retry_count=2),
-        ],
-    )
 
 
 @dataclass(frozen=True)
@@ -85,17 +67,16 @@ def build(
     settings: Settings, *, clock: Clock = utc_now, client: WebClient | None = None, migrate: bool = True
 ) -> Bot:
     """Wire settings -> database, Slack client, flows, Bolt app (listeners registered)."""
-    engine = make_engine(settings.database_url)
-    if migrate:
-        upgrade(engine)
+    engine = open_database(settings.database_url, migrate=migrate)
     repository = Repository(engine)
     client = client or make_client(settings)
     directory = Directory(client)
+    channels = Channels(client)
     flows = Flows(
         repository=repository,
-        courier=Courier(client, clock=clock),
+        courier=Courier(client, clock=clock, channels=channels),
         offsets=directory.offset,
-        channels=Channels(client),
+        channels=channels,
         per_candidate=settings.debrief_channel_mode == "per_candidate",
         archive_after=timedelta(days=settings.debrief_archive_after_days),
         timing=Timing(

@@ -29,27 +29,65 @@ class Channels:
         self.client = client
 
     def ensure_member(self, channel_id: str) -> str | None:
-        """Join a public channel if needed; None when the bot can post there, else what to do about it."""
+        """Join a public channel if needed; None when the bot can post there, else Slack's reason
+        (`channel_not_found`: a private channel it can't see; `not_in_channel`: one it isn't in)."""
         try:
             info = self.client.conversations_info(channel=channel_id)["channel"]
         except SlackApiError as exc:
             if (
                 exc.response.get("error") == "channel_not_found"
             ):  # private channels we're not in look like this
-                return "I can't see that channel. If it's private, type /invite @Debrief in it, then submit again."
+                return "channel_not_found"
             raise
         if info.get("is_member") or info.get("is_im"):
             return None
         if info.get("is_private"):
-            return "I'm not in that private channel: type /invite @Debrief in it, then submit again."
+            return "not_in_channel"
         try:
             self.client.conversations_join(channel=channel_id)
         except SlackApiError as exc:
-            return f"I couldn't join that channel ({exc.response.get('error')}). Invite me with /invite @Debrief."
+            return str(exc.response.get("error") or "cant_join")
         return None
 
+    def _mine(self, name: str) -> str | None:
+        """The id of a private channel of this name that the bot is in, if any."""
+        cursor = None
+        while True:
+            page = self.client.conversations_list(
+                types="private_channel", exclude_archived=True, limit=200, cursor=cursor
+            )
+            for channel in page.get("channels") or []:
+                if channel.get("name") == name:
+                    return str(channel["id"])
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                return None
+
+    def join(self, channel_id: str) -> bool:
+        """Join a public channel the bot was not in (e.g. before posting there); False if it can't."""
+        if not channel_id.startswith("C"):
+            return False
+        try:
+            self.client.conversations_join(channel=channel_id)
+        except SlackApiError as exc:
+            log.warning("could not join %s: %s", channel_id, exc.response.get("error"))
+            return False
+        return True
+
+    def permalink(self, channel_id: str, ts: str) -> str | None:
+        """A link to a posted message, or None when Slack won't give one."""
+        try:
+            return str(self.client.chat_getPermalink(channel=channel_id, message_ts=ts)["permalink"])
+        except (SlackApiError, KeyError):
+            return None
+
     def create_private(self, *, name: str, members: list[str], topic: str) -> str:
-        """Create a private channel (a numbered variant if the name is taken), invite, set the topic."""
+        """Create a private channel, invite, set the topic; safe to repeat after a lost answer.
+
+        A channel of that name the bot is already in is this one, made by an earlier attempt whose
+        answer was lost (the name ends in the interview id): it is used, not made twice. A name taken
+        by someone else's channel gets a numbered variant.
+        """
         channel_id = ""
         for attempt in range(1, 6):
             candidate = name if attempt == 1 else f"{name[: MAX_NAME - 3]}-{attempt}"
@@ -61,10 +99,17 @@ class Channels:
             except SlackApiError as exc:
                 if exc.response.get("error") != "name_taken":
                     raise
+                channel_id = self._mine(candidate) or ""
+                if channel_id:
+                    break
         if not channel_id:
             raise RuntimeError(f"every variant of channel name {name} is taken")
         invitees = sorted(set(members))
         if invitees:
-            self.client.conversations_invite(channel=channel_id, users=",".join(invitees))
+            try:
+                self.client.conversations_invite(channel=channel_id, users=",".join(invitees))
+            except SlackApiError as exc:
+                if exc.response.get("error") != "already_in_channel":  # invited by the earlier attempt
+                    raise
         self.client.conversations_setTopic(channel=channel_id, topic=topic[:250])
         return channel_id

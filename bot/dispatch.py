@@ -28,6 +28,8 @@ class Dispatcher:
         self._busy = False
         self._stopping = False
         self._thread = threading.Thread(target=self._run, name="dispatch", daemon=True)
+        # Told after each pass (the scheduler sets it): what requests stored may fall due sooner.
+        self.after_pass: Callable[[], None] | None = None
 
     def start(self) -> None:
         self._thread.start()
@@ -81,3 +83,8 @@ class Dispatcher:
                 self._refresh_home(user)
             except Exception:  # the Home tab is rebuilt anyway the next time they open it
                 log.exception("could not refresh the Home tab of %s", user)
+        if self.after_pass is not None:
+            try:
+                self.after_pass()
+            except Exception:  # the periodic tick still comes
+                log.exception("could not plan the next wake-up")

@@ -33,3 +33,5 @@ def configure(level: str) -> None:
     root.setLevel(level)
     for name in QUIET:
         logging.getLogger(name).setLevel(max(logging.INFO, logging.getLevelName(level)))
+    # Alembic names each plugin it loads at every start: noise around the lines that matter.
+    logging.getLogger("alembic.runtime.plugins").setLevel(max(logging.WARNING, logging.getLevelName(level)))

@@ -1,27 +1,34 @@
-"""Delivers owed Slack calls from the outbox: at most one sender per call, retries with back-off.
+"""Delivers owed Slack calls from the outbox: each message exactly once, its edits in order, nothing
+retried forever.
 
-Slack has no idempotency key, so a call is leased before it is sent and marked sent right after;
-only a crash between the two can repeat it, and the lease keeps every other process off it.
+- Leasing: a call is leased before it is sent and marked sent right after, so one sender at a time
+  has it; calls about one message are due one at a time, oldest first (storage/outbox.py).
+- Exactly once: Slack has no idempotency key, and a 5xx, a dropped connection or a sender that died
+  mid-call may come *after* Slack stored the message. Such a post is marked in doubt, and before it
+  is sent again `Lookup` looks for it by the outbox key its metadata carries. Only a 429 (Slack did
+  nothing) is re-sent blindly, by the client's own handler (bot/slack_client.py).
+- Bounded: every call, edits of a message that never posted included, is given up on at
+  `give_up_after` or at once when it cannot succeed; `on_failure` then tells a person.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
-from functools import partial
 from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.channels import Channels
 from storage.repository import OutboxItem, Repository
 
 log = logging.getLogger(__name__)
 
-# Errors that no retry can fix: the call is marked failed at once, loudly.
+# Errors that no retry can fix: the call is given up on at once, loudly.
 PERMANENT = frozenset(
     {
         "channel_not_found",
@@ -42,33 +49,99 @@ PERMANENT = frozenset(
         "cant_update_message",
         "edit_window_closed",
         "message_not_found",
+        "method_not_supported_for_channel_type",
+        "depends_on_failed",
     }
 )
+# What a repeated call answers when an earlier attempt, whose answer was lost, did the work.
+ALREADY_DONE = {"conversations.archive": "already_archived"}
 
-
-# Every message we post carries its outbox key in Slack's message metadata, so a retry after a
-# crash can look for it instead of posting it again.
+# Every message we post carries its outbox key in Slack's message metadata, so a retry can look
+# for it instead of posting it again.
 METADATA_TYPE = "debrief_outbox"
 
 
-class Deferred(Exception):
-    """The call depends on another that has not been sent yet (e.g. an update of the summary)."""
+class TaskFailed(Exception):
+    """A task of ours (see `Courier.tasks`) that cannot succeed: given up on with this error."""
+
+    def __init__(self, error: str) -> None:
+        super().__init__(error)
+        self.error = error
+
+
+# A call of ours rather than one Web API method (e.g. setting up a candidate's channel: create,
+# invite, set the topic, remember it); it answers like a method, and must be safe to repeat.
+Task = Callable[[OutboxItem, datetime], dict[str, Any]]
+
+
+class LookupFailed(Exception):
+    """Slack could not say whether a message is there: wait and look again, never guess."""
+
+
+class Lookup:
+    """Finds a message an earlier attempt may have posted, by the outbox key in its metadata."""
+
+    def __init__(self, client: WebClient, *, pages: int = 5, page_size: int = 200) -> None:
+        self.client = client
+        self.pages = (
+            pages  # how far back to look: posts are retried within minutes, not thousands of messages
+        )
+        self.page_size = page_size
+
+    def find(self, key: str, payload: dict[str, Any]) -> tuple[str, str] | None:
+        """(channel, ts) of the message posted under `key`, None if it is certainly not there."""
+        channel = str(payload.get("channel", ""))
+        try:
+            if channel.startswith(("U", "W")):  # a DM: its history is under the IM channel's id
+                channel = str(self.client.conversations_open(users=channel)["channel"]["id"])
+            latest: str | None = None
+            for _ in range(self.pages):
+                page = self._page(channel, payload.get("thread_ts"), latest)
+                messages = page.get("messages") or []
+                for message in messages:
+                    outbox_key = ((message.get("metadata") or {}).get("event_payload") or {}).get(
+                        "outbox_key"
+                    )
+                    if outbox_key == key:
+                        return channel, str(message["ts"])
+                if not page.get("has_more") or not messages:
+                    return None
+                latest = min(str(m["ts"]) for m in messages)  # the next page: older than this one
+        except SlackApiError as exc:
+            raise LookupFailed(f"look-up failed: {exc.response.get('error')}") from exc
+        except Exception as exc:  # a dropped connection, a timeout
+            raise LookupFailed(f"look-up failed: {type(exc).__name__}: {exc}") from exc
+        raise LookupFailed(f"not found in the last {self.pages * self.page_size} messages: can't tell")
+
+    def _page(self, channel: str, thread_ts: Any, latest: str | None) -> Any:
+        if thread_ts:
+            return self.client.conversations_replies(
+                channel=channel,
+                ts=str(thread_ts),
+                include_all_metadata=True,
+                limit=self.page_size,
+                latest=latest,
+            )
+        return self.client.conversations_history(
+            channel=channel, include_all_metadata=True, limit=self.page_size, latest=latest
+        )
 
 
 class Courier:
-    """Sends outbox items through a WebClient (whose retry handlers absorb short 429/5xx bursts)."""
+    """Sends what the outbox owes: lanes (a channel, or one message) in parallel, calls in order."""
 
     def __init__(
         self,
         client: WebClient,
         *,
-        # Longer than any one send can take (3 attempts, 10 s timeouts, Retry-After waits), so no
+        # Longer than any one send can take (a look-up, 10 s timeouts, Retry-After waits), so no
         # other sender takes a call over while its sender is still alive.
         lease: timedelta = timedelta(minutes=5),
         give_up_after: timedelta = timedelta(hours=24),
         max_backoff: timedelta = timedelta(minutes=10),
-        workers: int = 32,  # channels sent to at once; each waits on Slack, not on the CPU
+        workers: int = 32,  # lanes sent at once; each waits on Slack, not on the CPU
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        channels: Channels | None = None,
     ) -> None:
         self.client = client
         self.clock = clock
@@ -76,54 +149,61 @@ class Courier:
         self.give_up_after = give_up_after
         self.max_backoff = max_backoff
         self.workers = workers
-        self._pools: dict[int, ThreadPoolExecutor] = {}  # by size: deliveries from the tick and from requests
-        self._pools_lock = threading.Lock()
+        self.lookup = Lookup(client)
+        self.channels = channels or Channels(client)
+        self._pool: ThreadPoolExecutor | None = None
+        self._pool_lock = threading.Lock()
+        self.tasks: dict[str, Task] = {}  # by method name (set by the flows)
+        # Builds an owed message from current state when it is sent (None: nothing left to say), and
+        # is told when a pass starts (set by the flows; see bot/flows/render.py).
+        self.render: Callable[[OutboxItem], dict[str, Any] | None] | None = None
+        self.before_pass: Callable[[], None] | None = None
         # Told about every call given up on, so a person hears about it (set by the flows).
         self.on_failure: Callable[[OutboxItem, str], None] | None = None
 
     def deliver(self, repository: Repository, *, now: datetime, workers: int | None = None) -> int:
-        """Send everything due at `now`: channels in parallel, in order within a channel.
+        """Send everything due at `now`; how many calls went through. The pass goes on while due work
+        remains that it has not tried yet, however much of it fails or waits.
 
-        Each call is leased right before it is sent (from the clock, not `now`), so a long lane —
-        a channel at Slack's one post a second, or Retry-After waits — never sends on a lease that
-        has run out and been taken by another process; the first calls of the lanes that start at
-        once are leased together, in one statement. `workers` caps the channels sent to at once
-        (default: the courier's own).
+        Each call is leased right before it is sent (from the clock, not `now`), so a long lane never
+        sends on a lease that has run out and been taken by another process; the first calls of the
+        lanes that start at once are leased together, in one statement. `workers` caps the lanes
+        sent at once (default: the courier's own).
         """
-        workers = workers or self.workers
+        workers = max(1, min(workers or self.workers, self.workers))
+        if self.before_pass is not None:
+            self.before_pass()
         delivered = 0
+        tried: set[int] = set()
         while True:
-            due = repository.due_outbox(now=now, limit=200)
-            if not due:
+            due = [(outbox_id, lane) for outbox_id, lane in repository.due_outbox(now=now, limit=200)]
+            fresh = [(outbox_id, lane) for outbox_id, lane in due if outbox_id not in tried]
+            if not fresh:
                 return delivered
+            tried.update(outbox_id for outbox_id, _ in fresh)
             lanes: dict[str, list[int]] = {}
-            for outbox_id, lane in due:
+            for outbox_id, lane in fresh:
                 lanes.setdefault(lane, []).append(outbox_id)
             # Under a burst of submissions every lane is one receipt: one statement leases them all.
-            starting = [lane[0] for lane in list(lanes.values())[: 1 if workers == 1 else workers]]
-            leased = self._lease(repository, starting, now)
-            heads = {outbox_id: leased.get(outbox_id) for outbox_id in starting}
-            sends = [partial(self._send_lane, repository, lane, now, heads) for lane in lanes.values()]
-            if len(sends) == 1 or workers == 1:
-                sent = sum(send() for send in sends)
+            heads = self._lease(repository, [ids[0] for ids in lanes.values()], now)
+            groups = [list(lanes.values())[i::workers] for i in range(min(workers, len(lanes)))]
+            if len(groups) == 1:
+                delivered += self._send_lanes(repository, groups[0], now, heads)
             else:
-                sent = sum(self._in_parallel(workers, sends))
-            delivered += sent
-            if sent == 0:
-                return delivered
+                pool = self._executor()
+                futures = [pool.submit(self._send_lanes, repository, g, now, heads) for g in groups]
+                delivered += sum(future.result() for future in futures)
 
-    def _in_parallel(self, workers: int, calls: Sequence[Callable[[], int]]) -> list[int]:
-        """Run `calls` on at most `workers` threads of a pool kept for the courier's lifetime."""
-        with self._pools_lock:
-            pool = self._pools.get(workers)
-            if pool is None:
-                pool = self._pools[workers] = ThreadPoolExecutor(workers, thread_name_prefix=f"send{workers}")
-        return [future.result() for future in [pool.submit(call) for call in calls]]
+    def _executor(self) -> ThreadPoolExecutor:
+        with self._pool_lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="send")
+            return self._pool
 
     def close(self) -> None:
-        with self._pools_lock:
-            pools, self._pools = list(self._pools.values()), {}
-        for pool in pools:
+        with self._pool_lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
             pool.shutdown(wait=True)
 
     def _lease(self, repository: Repository, outbox_ids: list[int], now: datetime) -> dict[int, OutboxItem]:
@@ -131,41 +211,75 @@ class Courier:
             outbox_ids=outbox_ids, now=max(now, self.clock()), lease=self.lease
         )
 
-    def _send_lane(
-        self, repository: Repository, lane: list[int], now: datetime, heads: dict[int, OutboxItem | None]
+    def _send_lanes(
+        self, repository: Repository, lanes: list[list[int]], now: datetime, heads: dict[int, OutboxItem]
     ) -> int:
         sent = 0
-        for outbox_id in lane:
-            if outbox_id in heads:  # leased (or found taken) with the other lanes' first calls
-                item = heads[outbox_id]
-            else:
-                item = self._lease(repository, [outbox_id], now).get(outbox_id)
-            if item is not None:  # else another sender has it, or it is done
-                sent += self._send(repository, item, now)
+        for lane in lanes:
+            for position, outbox_id in enumerate(lane):
+                if position == 0:  # leased with the other lanes' first calls (or found taken)
+                    item = heads.get(outbox_id)
+                else:
+                    item = self._lease(repository, [outbox_id], now).get(outbox_id)
+                if item is not None:  # else another sender has it, or it is done
+                    sent += self._send(repository, item, now)
         return sent
 
     def _send(self, repository: Repository, item: OutboxItem, now: datetime) -> bool:
         try:
             payload = self._resolve(repository, item)
-            if item.method == "chat.postMessage":
-                payload["metadata"] = {"event_type": METADATA_TYPE, "event_payload": {"outbox_key": item.key}}
-                found = self._already_posted(item, payload) if item.attempts > 1 else None
-                if found is not None:  # a sender died after Slack took the call: don't post it twice
+        except _NotYet as exc:
+            return self._failed_attempt(repository, item, now, str(exc), permanent=False)
+        except _DependencyFailed as exc:
+            return self._failed_attempt(repository, item, now, str(exc), permanent=True)
+        if "render" in payload:
+            try:
+                if self.render is None:
+                    raise RuntimeError("no renderer set")
+                rendered = self.render(item)
+            except Exception as exc:  # a bug, or data gone: loud, and bounded like any failure
+                log.exception("could not render %s", item.key)
+                return self._failed_attempt(repository, item, now, f"render_failed: {exc}")
+            if rendered is None:  # nothing left to say (e.g. erased meanwhile): owed no more
+                log.info("%s has nothing left to say; not sent", item.key)
+                repository.outbox_sent(outbox_id=item.id, now=now, channel=None, ts=None)
+                return True
+            facts = {k: payload.pop(k) for k in list(payload) if k not in ("channel", "ts", "thread_ts")}
+            log.debug("rendered %s from %s", item.key, sorted(facts))
+            payload.update(rendered)
+        if item.method == "chat.postMessage":
+            payload["metadata"] = {"event_type": METADATA_TYPE, "event_payload": {"outbox_key": item.key}}
+            if item.unsure:  # an earlier attempt may have been stored: look before posting again
+                try:
+                    found = self.lookup.find(item.key, payload)
+                except LookupFailed as exc:
+                    return self._failed_attempt(repository, item, now, str(exc), permanent=False, unsure=True)
+                if found is not None:
+                    log.info("%s was already posted (its answer was lost): not posting it again", item.key)
                     repository.outbox_sent(outbox_id=item.id, now=now, channel=found[0], ts=found[1])
                     return True
-            response = self.client.api_call(item.method, json=payload)
-        except Deferred as exc:
-            repository.outbox_retry(outbox_id=item.id, at=now + timedelta(seconds=5), error=str(exc))
-            return False
+        return self._call(repository, item, payload, now)
+
+    def _call(self, repository: Repository, item: OutboxItem, payload: dict[str, Any], now: datetime) -> bool:
+        task = self.tasks.get(item.method)
+        try:
+            response = task(item, now) if task else self.client.api_call(item.method, json=payload)
+        except TaskFailed as exc:
+            return self._failed_attempt(repository, item, now, exc.error, permanent=True)
         except SlackApiError as exc:
+            status = exc.response.status_code
             error = str(exc.response.get("error", "unknown_error"))
-            if error == "not_in_channel" and self._join(str(item.payload.get("channel", ""))):
-                return self._send(repository, item, now)
-            self._failed_attempt(repository, item, now, error, permanent=error in PERMANENT)
-            return False
-        except Exception as exc:  # connection reset, timeout: Slack may come back
-            self._failed_attempt(repository, item, now, f"{type(exc).__name__}: {exc}", permanent=False)
-            return False
+            if status >= 500:  # Slack may have done it before failing to answer
+                return self._failed_attempt(repository, item, now, f"HTTP {status} {error}", unsure=True)
+            if error == ALREADY_DONE.get(item.method):
+                repository.outbox_sent(outbox_id=item.id, now=now, channel=payload.get("channel"), ts=None)
+                return True
+            if error == "not_in_channel" and self.channels.join(str(payload.get("channel", ""))):
+                return self._call(repository, item, payload, now)
+            # Slack refused it (or, for a 429, did nothing): certain, so no look-up is needed.
+            return self._failed_attempt(repository, item, now, error, permanent=error in PERMANENT)
+        except Exception as exc:  # a reset connection or a timeout: Slack may have done it
+            return self._failed_attempt(repository, item, now, f"{type(exc).__name__}: {exc}", unsure=True)
         message = response.get("message") or {}
         repository.outbox_sent(
             outbox_id=item.id,
@@ -174,37 +288,6 @@ class Courier:
             ts=response.get("ts") or message.get("ts"),
         )
         return True
-
-    def _already_posted(self, item: OutboxItem, payload: dict[str, Any]) -> tuple[str, str] | None:
-        """(channel, ts) of a message an earlier attempt posted, found by the outbox key it carries."""
-        channel = str(payload.get("channel", ""))
-        try:
-            if channel.startswith(("U", "W")):  # a DM: its history is under the IM channel's id
-                channel = self.client.conversations_open(users=channel)["channel"]["id"]
-            if payload.get("thread_ts"):
-                history = self.client.conversations_replies(
-                    channel=channel, ts=payload["thread_ts"], include_all_metadata=True, limit=200
-                )
-            else:
-                history = self.client.conversations_history(
-                    channel=channel, include_all_metadata=True, limit=200
-                )
-        except SlackApiError as exc:  # can't tell: sending again risks a repeat, not sending risks a loss
-            log.warning(
-                "could not check whether %s was already posted: %s", item.key, exc.response.get("error")
-            )
-            return None
-        for message in history.get("messages") or []:
-            metadata = message.get("metadata") or {}
-            if (metadata.get("event_payload") or {}).get("outbox_key") == item.key:
-                return channel, str(message["ts"])
-        return None
-
-    def permalink(self, channel: str, ts: str) -> str | None:
-        try:
-            return str(self.client.chat_getPermalink(channel=channel, message_ts=ts)["permalink"])
-        except (SlackApiError, KeyError):
-            return None
 
     def _resolve(self, repository: Repository, item: OutboxItem) -> dict[str, Any]:
         """Fill in where an update or thread reply goes, from the message it refers to."""
@@ -215,32 +298,45 @@ class Courier:
                 continue
             sent = repository.sent_message(key=key)
             if sent is None:
-                raise Deferred(f"waiting for {key} to be sent")
+                if repository.outbox_status(key=key) == "pending":  # only while another sender has it
+                    raise _NotYet(f"waiting for {key} to be sent")
+                raise _DependencyFailed(f"depends_on_failed: {key} was never posted")
             payload["channel"] = sent.channel
             payload[ts_name] = sent.ts
         return payload
 
-    def _join(self, channel: str) -> bool:
-        if not channel.startswith("C"):
-            return False
-        try:
-            self.client.conversations_join(channel=channel)
-        except SlackApiError as exc:
-            log.warning("could not join %s: %s", channel, exc.response.get("error"))
-            return False
-        return True
-
     def _failed_attempt(
-        self, repository: Repository, item: OutboxItem, now: datetime, error: str, *, permanent: bool
-    ) -> None:
+        self,
+        repository: Repository,
+        item: OutboxItem,
+        now: datetime,
+        error: str,
+        *,
+        permanent: bool = False,
+        unsure: bool = False,
+    ) -> bool:
         if permanent or now - item.created_at >= self.give_up_after:
             log.error(
                 "giving up on %s (%s) after %d attempts: %s", item.key, item.method, item.attempts, error
             )
-            repository.outbox_failed(outbox_id=item.id, error=error)
+            # A post given up on takes the edits and replies still owed about it along.
+            subject = item.subject if item.subject == item.key else None
+            repository.outbox_failed(outbox_id=item.id, error=error, subject=subject)
             if self.on_failure is not None:
-                self.on_failure(item, error)
-            return
+                try:
+                    self.on_failure(item, error)
+                except Exception:  # telling someone must not stop the pass
+                    log.exception("could not report the failure of %s", item.key)
+            return False
         backoff = min(self.max_backoff, timedelta(seconds=2 ** min(item.attempts, 12)))
         log.warning("will retry %s in %ss: %s", item.key, int(backoff.total_seconds()), error)
-        repository.outbox_retry(outbox_id=item.id, at=now + backoff, error=error)
+        repository.outbox_retry(outbox_id=item.id, at=now + backoff, error=error, unsure=unsure)
+        return False
+
+
+class _NotYet(Exception):
+    """The message this call refers to is still being sent."""
+
+
+class _DependencyFailed(Exception):
+    """The message this call refers to was given up on, or never owed."""

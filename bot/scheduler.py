@@ -3,29 +3,83 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.dispatch import Dispatcher
 from bot.flows import Flows
 
 log = logging.getLogger(__name__)
 
 TICK_JOB_ID = "debrief-tick"
+WAKE_JOB_ID = "debrief-wake"
 RETENTION_JOB_ID = "debrief-retention"
 
 
-def tick(flows: Flows, clock: Callable[[], datetime]) -> None:
-    """One pass: owe what is due, deliver what is owed. Errors are logged; the next tick retries."""
-    try:
-        report = flows.tick(now=clock())
-    except Exception:
-        log.exception("tick failed; the next one will pick up where it left off")
-        return
-    if report.prompted or report.reminded or report.summarised or report.delivered:
-        log.info("tick: %s", report)
+class Ticker:
+    """The tick, run by the periodic job and by a wake-up set at the next due instant.
+
+    An interview's prompt is owed the moment it ends, a reminder the moment it falls due; the
+    periodic tick (DEBRIEF_TICK_SECONDS) alone would make them wait up to a whole interval. After
+    every tick, and whenever this process stores something new, the wake-up is set to the next
+    instant something falls due. The periodic tick stays as the safety net (work stored by another
+    process, a wake-up lost to a restart). Ticks never overlap within a process.
+    """
+
+    def __init__(self, flows: Flows, clock: Callable[[], datetime]) -> None:
+        self.flows = flows
+        self.clock = clock
+        self.scheduler: BackgroundScheduler | None = None
+        self._running = threading.Lock()
+        self._wake_lock = threading.Lock()
+        self._wake_at: datetime | None = None  # real (wall-clock) time of the wake-up set
+
+    def tick(self) -> None:
+        """One pass: owe what is due, deliver what is owed. Errors are logged; the next tick retries."""
+        with self._running:
+            try:
+                report = self.flows.tick(now=self.clock())
+            except Exception:
+                log.exception("tick failed; the next one will pick up where it left off")
+                return
+            finally:
+                with self._wake_lock:
+                    self._wake_at = None  # this tick was the wake-up, or came before it
+                self.plan()
+        if report.prompted or report.reminded or report.summarised or report.delivered:
+            log.info("tick: %s", report)
+
+    def plan(self) -> None:
+        """Set the wake-up to the next due instant, if that is sooner than the one already set."""
+        if self.scheduler is None or not self.scheduler.running:
+            return
+        try:
+            now = self.clock()
+            due = self.flows.next_due(now=now)
+        except Exception:
+            log.exception("could not find when the next work is due; the periodic tick covers it")
+            return
+        if due is None:
+            return
+        # The flows' clock may be another than the scheduler's (tests move it by hand): wait the
+        # same span on the real one.
+        at = datetime.now(UTC) + max(due - now, timedelta(0))
+        with self._wake_lock:
+            if self._wake_at is not None and self._wake_at <= at:
+                return
+            self._wake_at = at
+            self.scheduler.add_job(
+                self.tick,
+                DateTrigger(run_date=at),
+                id=WAKE_JOB_ID,
+                replace_existing=True,
+                misfire_grace_time=None,
+            )
 
 
 def retention(flows: Flows, clock: Callable[[], datetime], days: int) -> None:
@@ -40,12 +94,21 @@ def retention(flows: Flows, clock: Callable[[], datetime], days: int) -> None:
 
 
 def build_scheduler(
-    flows: Flows, clock: Callable[[], datetime], *, tick_seconds: float, retention_days: int = 365
+    flows: Flows,
+    clock: Callable[[], datetime],
+    *,
+    tick_seconds: float,
+    retention_days: int = 365,
+    dispatcher: Dispatcher | None = None,
 ) -> BackgroundScheduler:
-    """The tick and the daily retention pass, in memory: state lives in the database, so no job store is shared."""
+    """The tick (periodic, and woken at the next due instant) and the daily retention pass, in memory:
+    state lives in the database, so no job store is shared. Given the process's `dispatcher`, what
+    its requests store (a new interview, a snooze) moves the wake-up too."""
     scheduler = BackgroundScheduler(timezone=UTC)
+    ticker = Ticker(flows, clock)
+    ticker.scheduler = scheduler
     jobs = (
-        (TICK_JOB_ID, tick, IntervalTrigger(seconds=tick_seconds), (flows, clock)),
+        (TICK_JOB_ID, ticker.tick, IntervalTrigger(seconds=tick_seconds), ()),
         (RETENTION_JOB_ID, retention, IntervalTrigger(hours=24), (flows, clock, retention_days)),
     )
     for job_id, function, trigger, args in jobs:
@@ -59,4 +122,6 @@ def build_scheduler(
             next_run_time=datetime.now(UTC),  # first pass at start-up: catch up on what came due while down
             replace_existing=True,
         )
+    if dispatcher is not None:
+        dispatcher.after_pass = ticker.plan
     return scheduler

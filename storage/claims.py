@@ -15,7 +15,7 @@ from bot.domain.models import (
 from storage.base import panelist_submitted
 from storage.outbox import OutboxStore, Outgoing
 from storage.rows import INTERVIEW, PANELIST, select_interviews, utc
-from storage.tables import DebriefRow, InterviewRow, PanelistRow
+from storage.tables import DebriefRow, InterviewRow, OutboxRow, PanelistRow
 
 
 class ClaimStore(OutboxStore):
@@ -192,3 +192,23 @@ class ClaimStore(OutboxStore):
             outgoing,
             now,
         )
+
+    def next_due(self, *, now: datetime) -> datetime | None:
+        """The first instant after `now` at which something falls due: an interview's end (its
+        prompt), a reminder, a deadline (the summary), a retry or a call owed later. None: nothing."""
+        collecting = col(InterviewRow.status) == InterviewStatus.COLLECTING.value
+        queries = (
+            select(func.min(InterviewRow.ends_at)).where(
+                col(InterviewRow.status) == InterviewStatus.SCHEDULED.value, col(InterviewRow.ends_at) > now
+            ),
+            select(func.min(PanelistRow.next_remind_at))
+            .join(InterviewRow, col(InterviewRow.id) == PanelistRow.interview_id)
+            .where(collecting, col(PanelistRow.next_remind_at) > now),
+            select(func.min(InterviewRow.deadline_at)).where(collecting, col(InterviewRow.deadline_at) > now),
+            select(func.min(OutboxRow.next_attempt_at)).where(
+                OutboxRow.status == "pending", col(OutboxRow.next_attempt_at) > now
+            ),
+        )
+        with self._reads() as connection:
+            found = [connection.execute(query).scalar() for query in queries]
+        return min((utc(when) for when in found if when is not None), default=None)

@@ -3,6 +3,10 @@
 State changes that owe someone a message are claimed with a conditional UPDATE and write their
 outbox rows in the same transaction (`_claim`): whichever process wins the claim owes the
 messages, and the unique key makes a second copy impossible.
+
+Calls about one message (a post, its updates, its thread replies: one `subject`) are due one at a
+time, in the order they were owed, so an older revision can never land after a newer one. A call
+given up on is a dead letter (status "failed"): it stays, is listed, and can be re-queued.
 """
 
 from __future__ import annotations
@@ -12,12 +16,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, insert, or_, update
+from sqlalchemy import Connection, bindparam, exists, func, insert, or_, update
+from sqlalchemy import select as core_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from storage.base import Store
-from storage.rows import OUTBOX, utc
+from storage.rows import INTERVIEW, OUTBOX, utc
 from storage.tables import OutboxRow
 
 
@@ -32,6 +37,11 @@ class Outgoing:
     interview_id: int | None = None
     not_before: datetime | None = None  # e.g. archiving a channel days after the decision
 
+    @property
+    def subject(self) -> str:
+        """The message this call is about: the post an update or thread reply refers to, else itself."""
+        return str(self.payload.get("of") or self.payload.get("thread_of") or self.key)
+
 
 @dataclass(frozen=True)
 class OutboxItem:
@@ -41,6 +51,23 @@ class OutboxItem:
     method: str
     payload: dict[str, Any]
     interview_id: int | None
+    attempts: int
+    created_at: datetime
+    subject: str = ""
+    unsure: bool = False  # an earlier attempt may have reached Slack: look before posting again
+
+
+@dataclass(frozen=True)
+class DeadLetter:
+    """A call given up on for good: what it was, to whom, and what Slack (or we) said."""
+
+    id: int
+    key: str
+    kind: str
+    method: str
+    interview_id: int | None
+    recipient: str  # channel or user id; "" when the call names the message it edits
+    error: str
     attempts: int
     created_at: datetime
 
@@ -62,7 +89,18 @@ class OutboxCounts:
 
 # What a lease hands its sender, read in the same statement that takes it.
 RETURNED = tuple(
-    OUTBOX.c[name] for name in ("key", "kind", "method", "payload", "interview_id", "attempts", "created_at")
+    OUTBOX.c[name]
+    for name in (
+        "key",
+        "kind",
+        "method",
+        "payload",
+        "interview_id",
+        "attempts",
+        "created_at",
+        "subject",
+        "unsure",
+    )
 )
 
 # The two statements every message runs, built once (each takes its values as parameters); a lease
@@ -74,7 +112,12 @@ _LEASE = (
         OUTBOX.c.status == "pending",
         or_(OUTBOX.c.claimed_until.is_(None), OUTBOX.c.claimed_until < bindparam("now")),
     )
-    .values(claimed_until=bindparam("until"), attempts=OUTBOX.c.attempts + 1)
+    # A lease that ran out (claimed_until still set) means its sender died mid-call: in doubt.
+    .values(
+        claimed_until=bindparam("until"),
+        attempts=OUTBOX.c.attempts + 1,
+        unsure=or_(OUTBOX.c.unsure, OUTBOX.c.claimed_until.is_not(None)),
+    )
     .returning(OUTBOX.c.id, *RETURNED)
 )
 _SENT = (
@@ -125,6 +168,7 @@ class OutboxStore(Store):
             [
                 {
                     "key": item.key,
+                    "subject": item.subject,
                     "kind": item.kind,
                     "method": item.method,
                     "payload": item.payload,
@@ -139,19 +183,26 @@ class OutboxStore(Store):
         )
 
     def due_outbox(self, *, now: datetime, limit: int = 200) -> list[tuple[int, str]]:
-        """(id, channel or key) of pending calls that are due and not leased, oldest first."""
+        """(id, lane) of pending calls that are due and not leased, oldest first: at most one per
+        message (the oldest still owed), in the lane of its channel (else of the message itself)."""
+        earlier = OUTBOX.alias("earlier")
         with self._reads() as connection:  # every delivery pass starts here
             rows = connection.execute(
-                select(OutboxRow.id, OutboxRow.key, OutboxRow.payload)
+                core_select(OUTBOX.c.id, OUTBOX.c.subject, OUTBOX.c.payload)
                 .where(
-                    OutboxRow.status == "pending",
-                    col(OutboxRow.next_attempt_at) <= now,
-                    or_(col(OutboxRow.claimed_until).is_(None), col(OutboxRow.claimed_until) < now),
+                    OUTBOX.c.status == "pending",
+                    OUTBOX.c.next_attempt_at <= now,
+                    or_(OUTBOX.c.claimed_until.is_(None), OUTBOX.c.claimed_until < now),
+                    ~exists().where(
+                        earlier.c.subject == OUTBOX.c.subject,
+                        earlier.c.id < OUTBOX.c.id,
+                        earlier.c.status == "pending",
+                    ),
                 )
-                .order_by(col(OutboxRow.id))
+                .order_by(OUTBOX.c.id)
                 .limit(limit)
             ).all()
-        return [(i, str(payload.get("channel") or key)) for i, key, payload in rows if i is not None]
+        return [(i, str(payload.get("channel") or subject)) for i, subject, payload in rows]
 
     def claim_outbox_items(
         self, *, outbox_ids: Sequence[int], now: datetime, lease: timedelta
@@ -174,6 +225,8 @@ class OutboxStore(Store):
                 interview_id=row.interview_id,
                 attempts=row.attempts,
                 created_at=utc(row.created_at),
+                subject=row.subject,
+                unsure=bool(row.unsure),
             )
             for row in rows
         }
@@ -182,21 +235,89 @@ class OutboxStore(Store):
         with self._one_statement() as connection:
             connection.execute(_SENT, {"outbox_id": outbox_id, "now": now, "channel": channel, "ts": ts})
 
-    def outbox_retry(self, *, outbox_id: int, at: datetime, error: str) -> None:
+    def outbox_retry(self, *, outbox_id: int, at: datetime, error: str, unsure: bool = False) -> None:
+        """Try again at `at`; `unsure` when Slack may have done it (a 5xx, a dropped connection)."""
+        values: dict[str, Any] = {"next_attempt_at": at, "claimed_until": None, "last_error": error[:2000]}
+        if unsure:
+            values["unsure"] = True
         with self._one_statement() as connection:
-            connection.execute(
-                update(OUTBOX)
-                .where(OUTBOX.c.id == outbox_id)
-                .values(next_attempt_at=at, claimed_until=None, last_error=error[:2000])
-            )
+            connection.execute(update(OUTBOX).where(OUTBOX.c.id == outbox_id).values(**values))
 
-    def outbox_failed(self, *, outbox_id: int, error: str) -> None:
-        with self._one_statement() as connection:
-            connection.execute(
+    def outbox_failed(self, *, outbox_id: int, error: str, subject: str | None = None) -> int:
+        """Give up on a call (a dead letter). Given its `subject` (the call was the post itself), every
+        call still owed about that message goes with it; returns how many calls were given up."""
+        with self._transaction() as connection:
+            done = connection.execute(
                 update(OUTBOX)
                 .where(OUTBOX.c.id == outbox_id)
                 .values(status="failed", claimed_until=None, last_error=error[:2000])
+            ).rowcount
+            if subject is not None:
+                done += connection.execute(
+                    update(OUTBOX)
+                    .where(
+                        OUTBOX.c.subject == subject, OUTBOX.c.status == "pending", OUTBOX.c.id != outbox_id
+                    )
+                    .values(
+                        status="failed", claimed_until=None, last_error=f"{subject} failed: {error}"[:2000]
+                    )
+                ).rowcount
+            return done
+
+    def outbox_status(self, *, key: str) -> str | None:
+        """pending, sent or failed; None if this call was never owed."""
+        with self._reads() as connection:
+            return connection.execute(select(OutboxRow.status).where(OutboxRow.key == key)).scalar()
+
+    def dead_letters(
+        self, *, interview_id: int | None = None, recruiter_id: str | None = None, limit: int = 50
+    ) -> list[DeadLetter]:
+        """Calls given up on, newest first: all, one interview's, or those of one recruiter's interviews."""
+        query = core_select(OUTBOX).where(OUTBOX.c.status == "failed")
+        if interview_id is not None:
+            query = query.where(OUTBOX.c.interview_id == interview_id)
+        if recruiter_id is not None:
+            query = query.join(INTERVIEW, INTERVIEW.c.id == OUTBOX.c.interview_id).where(
+                INTERVIEW.c.recruiter_id == recruiter_id
             )
+        with self._reads() as connection:
+            rows = connection.execute(query.order_by(OUTBOX.c.id.desc()).limit(limit)).all()
+        return [
+            DeadLetter(
+                id=row.id,
+                key=row.key,
+                kind=row.kind,
+                method=row.method,
+                interview_id=row.interview_id,
+                recipient=str((row.payload or {}).get("channel") or ""),
+                error=row.last_error or "",
+                attempts=row.attempts,
+                created_at=utc(row.created_at),
+            )
+            for row in rows
+        ]
+
+    def retry_dead_letter(self, *, outbox_id: int, now: datetime) -> list[str]:
+        """Owe a dead letter again, from now (and, for a post, the calls about it that died with it);
+        the keys re-queued, none if it is not a dead letter."""
+        with self._transaction() as connection:
+            row = connection.execute(
+                select(OUTBOX.c.key, OUTBOX.c.subject).where(
+                    OUTBOX.c.id == outbox_id, OUTBOX.c.status == "failed"
+                )
+            ).first()
+            if row is None:
+                return []
+            which = OUTBOX.c.id == outbox_id
+            if row.key == row.subject:
+                which = or_(which, OUTBOX.c.subject == row.subject)
+            requeued = connection.execute(
+                update(OUTBOX)
+                .where(which, OUTBOX.c.status == "failed")
+                .values(status="pending", attempts=0, next_attempt_at=now, created_at=now, claimed_until=None)
+                .returning(OUTBOX.c.key)
+            ).all()
+            return sorted(key for (key,) in requeued)
 
     def is_owed(self, *, key: str) -> bool:
         """Whether this message was ever owed (sent, pending or failed)."""

@@ -8,7 +8,7 @@ themselves and the lists people read.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,6 +17,7 @@ from sqlalchemy import and_, bindparam, func
 from sqlalchemy import select as core_select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from bot.domain.models import (
@@ -30,7 +31,7 @@ from bot.domain.models import (
 )
 from storage.claims import ClaimStore
 from storage.lifecycle import LifecycleStore
-from storage.outbox import OutboxCounts, OutboxItem, Outgoing, SentMessage
+from storage.outbox import DeadLetter, OutboxCounts, OutboxItem, Outgoing, SentMessage
 from storage.rows import (
     ANSWER_COLUMNS,
     DEBRIEF,
@@ -45,7 +46,16 @@ from storage.rows import (
 )
 from storage.tables import DebriefRow, InterviewRow, PanelistRow
 
-__all__ = ["OutboxCounts", "OutboxItem", "Outgoing", "Repository", "SavedDebrief", "SentMessage", "utc"]
+__all__ = [
+    "DeadLetter",
+    "OutboxCounts",
+    "OutboxItem",
+    "Outgoing",
+    "Repository",
+    "SavedDebrief",
+    "SentMessage",
+    "utc",
+]
 
 
 # Statements every click and submission runs, built once; their values are parameters.
@@ -93,7 +103,11 @@ class Repository(ClaimStore, LifecycleStore):
         deadline: timedelta,
         now: datetime,
         remind_after: timedelta = timedelta(hours=2),
+        view_id: str | None = None,
+        owe: Callable[[int], Sequence[Outgoing]] | None = None,
     ) -> Interview:
+        """Store a new interview, and what it owes (`owe(its id)`) in the same transaction. Given the
+        form's `view_id`, a second submission of the same form returns the first interview instead."""
         with self._session(write=True) as session:
             row = InterviewRow(
                 candidate=draft.candidate,
@@ -109,11 +123,21 @@ class Repository(ClaimStore, LifecycleStore):
                 notes=draft.notes,
                 created_at=now,
                 updated_at=now,
+                view_id=view_id,
             )
             session.add(row)
-            session.flush()
+            try:
+                session.flush()
+            except IntegrityError:  # this form was submitted before: the interview it made
+                session.rollback()
+                if view_id is None:
+                    raise
+                first = session.exec(select(InterviewRow).where(InterviewRow.view_id == view_id)).one()
+                return self._interview(session, first)
             assert row.id is not None
             self._add_panel(session, row.id, draft, remind_after)
+            if owe is not None:
+                self._add_outgoing(session, owe(row.id), now)
             session.commit()
             return self._interview(session, row)
 

@@ -18,6 +18,7 @@ class InterviewRow(SQLModel, table=True):
     __table_args__ = (
         Index("ix_interview_status_ends_at", "status", "ends_at"),
         Index("ix_interview_status_deadline_at", "status", "deadline_at"),
+        UniqueConstraint("view_id", name="uq_interview_view_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -48,6 +49,8 @@ class InterviewRow(SQLModel, table=True):
     decided_at: datetime | None = _utc_column()
     created_at: datetime = Field(sa_type=DateTime(timezone=True))
     updated_at: datetime = Field(sa_type=DateTime(timezone=True))
+    # The schedule modal's view id: submitting the same form twice never makes a second interview.
+    view_id: str | None = Field(default=None, max_length=64)
 
 
 class PanelistRow(SQLModel, table=True):
@@ -95,10 +98,16 @@ class OutboxRow(SQLModel, table=True):
     """A Slack call we owe someone. `key` is unique, so the same message can't be owed twice."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),
+        Index("ix_outbox_subject_status", "subject", "status"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=200, unique=True)
+    # The message this call is about: its own key for a post, the post's key for its updates and
+    # thread replies. Calls about one message are sent one at a time, in the order they were owed.
+    subject: str = Field(default="", max_length=200)
     interview_id: int | None = Field(default=None, foreign_key="interview.id", index=True, ondelete="CASCADE")
     kind: str = Field(max_length=32)
     method: str = Field(max_length=64)
@@ -112,3 +121,6 @@ class OutboxRow(SQLModel, table=True):
     result_channel: str | None = Field(default=None, max_length=32)
     result_ts: str | None = Field(default=None, max_length=32)
     last_error: str | None = Field(default=None, sa_type=Text)
+    # An earlier attempt may have reached Slack (a 5xx, a dropped connection, a sender that died
+    # mid-call): look for the message before posting it again.
+    unsure: bool = False

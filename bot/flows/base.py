@@ -10,9 +10,9 @@ from bot.channels import Channels
 from bot.domain.models import Interview
 from bot.domain.summary import Policy, Summary, summarise
 from bot.domain.validation import NotFound
+from bot.flows.render import Renderer, owed_message
 from bot.outbox import Courier
-from bot.views.messages import private_notes_dm, prompt_dm, prompt_message
-from bot.views.summary import summary_message
+from bot.views.messages import undelivered_line, undelivered_notice
 from storage.repository import OutboxItem, Outgoing, Repository
 
 MAX_INTERVIEW_ID = 2**31 - 1  # interview.id is an INTEGER column: 32 bits on PostgreSQL
@@ -34,7 +34,8 @@ Offsets = Callable[[str, datetime], timedelta | None]
 
 
 def post(key: str, kind: str, interview_id: int, channel: str, message: dict[str, object]) -> Outgoing:
-    """An owed chat.postMessage; `channel` may be a user id (the bot's DM with them)."""
+    """An owed chat.postMessage of fixed words (a notice naming no one's data); `channel` may be a
+    user id (the bot's DM with them). Messages about a candidate are owed with `owed_message`."""
     return Outgoing(
         key=key,
         kind=kind,
@@ -80,7 +81,10 @@ class FlowsBase:
         self.timing = timing
         self.policy = policy
         self.offsets: Offsets = offsets or (lambda _user, _now: None)
+        self.renderer = Renderer(repository, summary=self.summary, deadline=timing.deadline)
         courier.on_failure = self.undeliverable
+        courier.render = self.renderer.render
+        courier.before_pass = self.renderer.fresh
 
     def interview(self, *, interview_id: int) -> Interview:
         found = self.repository.get_interview(interview_id=interview_id) if in_range(interview_id) else None
@@ -98,19 +102,20 @@ class FlowsBase:
     def summary_outgoing(
         self, interview: Interview, summary: Summary, *, now: datetime, note: str = ""
     ) -> list[Outgoing]:
-        """Owe the summary: posted the first time, updated in place after that (with `note` in its thread)."""
-        message = summary_message(summary).as_kwargs()
+        """Owe the summary: posted the first time, updated in place after that (with `note` in its thread).
+        Rendered when sent, from the interview as it is then (bot/flows/render.py)."""
         first = f"summary:{interview.id}"
         if not self.repository.is_owed(key=first):
-            return [post(first, "summary", interview.id, interview.channel_id, message)]
+            return [owed_message(first, "summary", interview.id, interview.channel_id)]
         revision = self.repository.next_summary_revision(interview_id=interview.id, now=now)
         owed = [
-            Outgoing(
-                key=f"summary_update:{interview.id}:{revision}",
-                kind="summary_update",
+            owed_message(
+                f"summary_update:{interview.id}:{revision}",
+                "summary_update",
+                interview.id,
+                "",
                 method="chat.update",
-                payload={"of": first, **message},
-                interview_id=interview.id,
+                of=first,
             )
         ]
         if note:
@@ -135,25 +140,17 @@ class FlowsBase:
             )
 
     def prompt(self, interview: Interview, *, now: datetime) -> bool:
-        """Claim the prompt (once) and owe the channel post and a DM to each interviewer."""
-        deadline = interview.deadline_at or interview.ends_at + self.timing.deadline
-        owed = [
-            post(
-                f"prompt:{interview.id}",
-                "prompt",
-                interview.id,
-                interview.channel_id,
-                prompt_message(interview).as_kwargs(),
-            )
-        ]
+        """Claim the prompt (once) and owe the channel post and a DM to each interviewer; in
+        per-candidate mode, once the candidate's channel is made (or given up on)."""
+        if self.per_candidate and self.repository.outbox_status(key=f"channel:{interview.id}") == "pending":
+            return False
+        return self.owe_prompt(interview, now=now)
+
+    def owe_prompt(self, interview: Interview, *, now: datetime) -> bool:
+        """Claim the prompt (once) and owe its messages, wherever the interview's channel is now."""
+        owed = [owed_message(f"prompt:{interview.id}", "prompt", interview.id, interview.channel_id)]
         owed += [
-            post(
-                f"prompt_dm:{interview.id}:{user}",
-                "prompt_dm",
-                interview.id,
-                user,
-                prompt_dm(interview, deadline=deadline).as_kwargs(),
-            )
+            owed_message(f"prompt_dm:{interview.id}:{user}", "prompt_dm", interview.id, user)
             for user in interview.interviewer_ids
         ]
         return self.repository.claim_prompt(interview_id=interview.id, now=now, outgoing=owed)
@@ -175,12 +172,11 @@ class FlowsBase:
         ]
         if notes:
             owed.append(
-                post(
+                owed_message(
                     f"private_notes:{interview.id}:{len(notes)}",
                     "private_notes",
                     interview.id,
                     interview.hiring_manager_id,
-                    private_notes_dm(interview, notes).as_kwargs(),
                 )
             )
         if summary.missing:
@@ -199,30 +195,24 @@ class FlowsBase:
         )
 
     def undeliverable(self, item: OutboxItem, error: str) -> None:
-        """A channel post Slack refused for good: tell the recruiter what to do, never fail silently."""
-        channel = str(item.payload.get("channel", ""))
-        if (
-            item.interview_id is None
-            or item.kind not in ("prompt", "summary")
-            or not channel.startswith(("C", "G"))
-        ):
-            return
+        """A call given up on for good: the recruiter who scheduled the interview hears of it, once per
+        message (its Home tab and `/debrief status` list it too). Never silent."""
+        if item.kind == "notice" or item.interview_id is None:
+            return  # a notice about a notice would loop; with no interview, only the logs can tell
         interview = self.repository.get_interview(interview_id=item.interview_id)
         if interview is None:
             return
-        what = "prompt" if item.kind == "prompt" else "summary"
-        text = (
-            f"⚠️ I couldn't post the {what} for {interview.short_id} in <#{channel}> (Slack said `{error}`). "
-            f"If it's a private channel, type `/invite @Debrief` there; then `/debrief status {interview.id}` shows where things stand."
-        )
+        recipient = str(item.payload.get("channel", ""))
+        line = undelivered_line(item.kind, recipient, error)
+        message = undelivered_notice(interview, line, private_channel_hint=recipient.startswith(("C", "G")))
         self.repository.enqueue(
             outgoing=[
                 post(
-                    f"undeliverable:{item.key}",
+                    f"undeliverable:{item.subject}",
                     "notice",
                     interview.id,
                     interview.recruiter_id,
-                    {"text": text},
+                    message.as_kwargs(),
                 )
             ],
             now=item.created_at,

@@ -7,9 +7,10 @@ from datetime import datetime
 
 from bot.domain.models import Debrief, DebriefAnswers, Interview, InterviewStatus
 from bot.domain.validation import InvalidInput, NotAllowed, validate_answers
-from bot.flows.base import FlowsBase, in_range, mention, no_interview, post
+from bot.flows.base import FlowsBase, in_range, mention, no_interview
+from bot.flows.render import owed_message
 from bot.views.home import HomeData
-from bot.views.messages import private_notes_dm, receipt_dm
+from bot.views.messages import undelivered_line
 
 
 class DebriefFlows(FlowsBase):
@@ -33,14 +34,24 @@ class DebriefFlows(FlowsBase):
             verdicts=verdicts,
             pending_decisions=pending,
             links=self.summary_links([*verdicts, *pending]),
+            attention=self.needs_attention(recruiter_id=user_id),
         )
+
+    def needs_attention(self, *, recruiter_id: str) -> list[tuple[Interview, str]]:
+        """Dead letters of the interviews this person scheduled, newest first, one line each."""
+        found: list[tuple[Interview, str]] = []
+        for dead in self.repository.dead_letters(recruiter_id=recruiter_id, limit=10):
+            interview = dead.interview_id and self.repository.get_interview(interview_id=dead.interview_id)
+            if interview:
+                found.append((interview, undelivered_line(dead.kind, dead.recipient, dead.error)))
+        return found
 
     def summary_links(self, interviews: Sequence[Interview]) -> dict[int, str]:
         """Permalinks of posted summaries (the ones Slack will give us)."""
         links: dict[int, str] = {}
         for interview in interviews:
             sent = self.repository.sent_message(key=f"summary:{interview.id}")
-            link = sent and self.courier.permalink(sent.channel, sent.ts)
+            link = sent and self.courier.channels.permalink(sent.channel, sent.ts)
             if link:
                 links[interview.id] = link
         return links
@@ -70,8 +81,15 @@ class DebriefFlows(FlowsBase):
             raise InvalidInput(errors)
         interview, earlier = self.open_debrief(interview_id=interview_id, user_id=user_id)
         stamp = int(now.timestamp() * 1000)
-        receipt = receipt_dm(interview, answers, replaced=earlier is not None).as_kwargs()
-        owed = [post(f"receipt:{interview_id}:{user_id}:{stamp}", "receipt", interview_id, user_id, receipt)]
+        owed = [
+            owed_message(
+                f"receipt:{interview_id}:{user_id}:{stamp}",
+                "receipt",
+                interview_id,
+                user_id,
+                replaced=earlier is not None,
+            )
+        ]
         late = interview.status is InterviewStatus.SUMMARISED
         saved = self.repository.save_debrief(
             interview_id=interview_id,
@@ -87,12 +105,12 @@ class DebriefFlows(FlowsBase):
             late_owed = self.summary_outgoing(interview, summary, now=now, note=note)
             if answers.private_note.strip():
                 late_owed.append(
-                    post(
+                    owed_message(
                         f"private_note:{interview_id}:{user_id}",
                         "private_notes",
                         interview_id,
                         interview.hiring_manager_id,
-                        private_notes_dm(interview, [(user_id, answers.private_note)]).as_kwargs(),
+                        authors=[user_id],
                     )
                 )
             self.repository.enqueue(outgoing=late_owed, now=now)

@@ -7,15 +7,16 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-
-from slack_sdk.errors import SlackApiError
+from typing import Any
 
 from bot.channels import channel_name
 from bot.domain.models import Debrief, Decision, Interview, InterviewDraft, InterviewStatus
 from bot.domain.validation import InvalidInput, NotAllowed, validate_draft
-from bot.flows.base import FlowsBase, mention, post
-from bot.views.messages import reminder_dm
-from storage.repository import Outgoing
+from bot.flows.base import FlowsBase
+from bot.flows.render import owed_message
+from bot.outbox import TaskFailed
+from bot.views.messages import undelivered_line
+from storage.repository import OutboxItem, Outgoing
 
 PAGE = 20
 
@@ -25,51 +26,100 @@ class Status:
     interview: Interview
     submitted: tuple[str, ...]
     missing: tuple[str, ...]
-    undelivered: int  # messages that Slack refused for good (see the logs)
+    undelivered: tuple[str, ...]  # dead letters: what could not be delivered, to whom, and why
     pending: int
 
 
+# Our own outbox tasks (bot/outbox.py `Courier.tasks`): a scheduled interview's channel, after the ack.
+CHECK_CHANNEL = "debrief.check_channel"
+OWN_CHANNEL = "debrief.own_channel"
+
+
 class PipelineFlows(FlowsBase):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.courier.tasks[CHECK_CHANNEL] = self.check_channel
+        self.courier.tasks[OWN_CHANNEL] = self.set_up_own_channel
+
     def schedule(
-        self, *, draft: InterviewDraft, recruiter_id: str, bot_user_id: str | None, now: datetime
+        self,
+        *,
+        draft: InterviewDraft,
+        recruiter_id: str,
+        bot_user_id: str | None,
+        now: datetime,
+        view_id: str | None = None,
     ) -> Interview:
-        """Store a valid interview (InvalidInput otherwise); one that has already ended is prompted now."""
+        """Store a valid interview (InvalidInput otherwise); one that has already ended is prompted now.
+
+        Slack is not called here, so the submission is acked at once whatever Slack does: the
+        channel is checked (or, per candidate, created) after the ack, through the outbox, and a
+        problem reaches the recruiter like any undeliverable message. A second submission of the
+        same form (`view_id`) returns the first interview.
+        """
         errors = validate_draft(draft, now=now, bot_user_id=bot_user_id)
         if errors:
             raise InvalidInput(errors)
-        if self.channels is not None and not self.per_candidate:
-            problem = self.channels.ensure_member(draft.channel_id)
-            if problem:
-                raise InvalidInput({"channel": problem})
         interview = self.repository.create_interview(
             draft=draft,
             recruiter_id=recruiter_id,
             deadline=self.timing.deadline,
             remind_after=self.timing.remind_after,
             now=now,
+            view_id=view_id,
+            owe=lambda interview_id: self._channel_set_up(interview_id, draft.channel_id),
         )
-        if self.per_candidate and self.channels is not None:
-            interview = self._own_channel(interview)
         if interview.ends_at <= now:
             self.prompt(interview, now=now)
         return interview
 
-    def _own_channel(self, interview: Interview) -> Interview:
-        """Per-candidate mode: a private channel for this candidate's huddle, with the people in it."""
+    def _channel_set_up(self, interview_id: int, channel_id: str) -> list[Outgoing]:
+        if self.channels is None:
+            return []
+        method, payload = (
+            (OWN_CHANNEL, {}) if self.per_candidate else (CHECK_CHANNEL, {"channel": channel_id})
+        )
+        return [
+            Outgoing(
+                key=f"channel:{interview_id}",
+                kind="channel",
+                method=method,
+                payload=payload,
+                interview_id=interview_id,
+            )
+        ]
+
+    def check_channel(self, item: OutboxItem, now: datetime) -> dict[str, Any]:
+        """Make sure the bot can post where the interview's messages go (joining a public channel)."""
         assert self.channels is not None
+        channel = str(item.payload.get("channel", ""))
+        problem = self.channels.ensure_member(channel)
+        if problem:
+            raise TaskFailed(
+                "not_in_channel" if "not in that private channel" in problem else "channel_not_found"
+            )
+        return {"channel": channel}
+
+    def set_up_own_channel(self, item: OutboxItem, now: datetime) -> dict[str, Any]:
+        """Per-candidate mode: a private channel for this candidate's huddle, with the people in it
+        (safe to repeat: an earlier attempt's channel is found, not made twice)."""
+        assert self.channels is not None and item.interview_id is not None
+        interview = self.interview(interview_id=item.interview_id)
+        if self.repository.owns_channel(interview_id=interview.id):
+            return {"channel": interview.channel_id}
         topic = f"Debrief for {interview.candidate} ({interview.role}, {interview.stage.label}) · {interview.short_id}"
         members = [*interview.interviewer_ids, interview.hiring_manager_id, interview.recruiter_id]
         try:
             channel = self.channels.create_private(
                 name=channel_name(interview.candidate, interview.id), members=members, topic=topic
             )
-        except (SlackApiError, RuntimeError) as exc:
-            self.repository.delete_interview(interview_id=interview.id)
-            raise InvalidInput(
-                {"candidate": f"I couldn't create a channel for this candidate ({exc}). Nothing was saved."}
-            ) from exc
+        except RuntimeError as exc:  # every variant of the name is taken
+            raise TaskFailed(str(exc)) from exc
         self.repository.set_channel(interview_id=interview.id, channel_id=channel, own=True)
-        return self.interview(interview_id=interview.id)
+        interview = self.interview(interview_id=interview.id)
+        if interview.ends_at <= now:  # the prompt waited for its channel
+            self.owe_prompt(interview, now=now)
+        return {"channel": channel}
 
     def check_reschedulable(self, *, interview_id: int) -> Interview:
         interview = self.interview(interview_id=interview_id)
@@ -116,19 +166,13 @@ class PipelineFlows(FlowsBase):
         was = self.repository.cancel(interview_id=interview_id, user_id=user_id, now=now)
         if was is None:
             raise NotAllowed(f"Interview {before.short_id} is already cancelled or decided.")
-        text = f"🚫 Interview {before.short_id} with {before.candidate} was cancelled by {mention(user_id)}."
-        owed: list[Outgoing] = []
-        for key in (f"prompt:{interview_id}", f"summary:{interview_id}"):
-            if self.repository.is_owed(key=key):
-                owed.append(
-                    Outgoing(
-                        key=f"cancel:{key}",
-                        kind="cancelled",
-                        method="chat.update",
-                        payload={"of": key, "text": text, "blocks": []},
-                        interview_id=interview_id,
-                    )
-                )
+        owed = [
+            owed_message(
+                f"cancel:{key}", "cancelled", interview_id, "", method="chat.update", of=key, by=user_id
+            )
+            for key in (f"prompt:{interview_id}", f"summary:{interview_id}")
+            if self.repository.is_owed(key=key)
+        ]
         self.repository.enqueue(outgoing=owed, now=now)
         return self.interview(interview_id=interview_id)
 
@@ -140,8 +184,6 @@ class PipelineFlows(FlowsBase):
             or interview.decision
         ):
             raise NotAllowed(f"Interview {interview.short_id} isn't waiting for debriefs.")
-        deadline = interview.deadline_at or interview.ends_at + self.timing.deadline
-        message = reminder_dm(interview, deadline=deadline).as_kwargs()
         reminded: list[str] = []
         skipped: list[str] = []
         for user in self.repository.missing(interview_id=interview_id):
@@ -152,7 +194,7 @@ class PipelineFlows(FlowsBase):
                 now=now,
                 min_gap=self.timing.manual_remind_gap,
                 outgoing=[
-                    post(f"remind:{interview_id}:{user}:{stamp}", "reminder", interview_id, user, message)
+                    owed_message(f"remind:{interview_id}:{user}:{stamp}", "reminder", interview_id, user)
                 ],
             )
             (reminded if claimed else skipped).append(user)
@@ -257,7 +299,10 @@ class PipelineFlows(FlowsBase):
             interview=interview,
             submitted=tuple(u for u in interview.interviewer_ids if u not in missing),
             missing=missing,
-            undelivered=counts.failed,
+            undelivered=tuple(
+                f"{undelivered_line(d.kind, d.recipient, d.error)} · outbox {d.id}"
+                for d in self.repository.dead_letters(interview_id=interview_id, limit=10)
+            ),
             pending=counts.pending,
         )
 

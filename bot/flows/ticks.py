@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.domain.models import Interview
-from bot.flows.base import FlowsBase, post
-from bot.views.messages import reminder_dm
+from bot.flows.base import FlowsBase
+from bot.flows.render import owed_message
 
 
 @dataclass(frozen=True)
@@ -33,20 +33,20 @@ class TickFlows(FlowsBase):
         for interview, user, sent in self.repository.due_reminders(now=now):
             if not self.in_working_hours(user, now):
                 continue  # stays due: the first tick in their morning sends it
-            deadline = interview.deadline_at or interview.ends_at + self.timing.deadline
-            message = reminder_dm(interview, deadline=deadline).as_kwargs()
             reminded += self.repository.claim_reminder(
                 interview_id=interview.id,
                 user_id=user,
                 sent_before=sent,
                 now=now,
                 outgoing=[
-                    post(
-                        f"reminder:{interview.id}:{user}:{sent + 1}", "reminder", interview.id, user, message
-                    )
+                    owed_message(f"reminder:{interview.id}:{user}:{sent + 1}", "reminder", interview.id, user)
                 ],
             )
         return reminded
+
+    def next_due(self, *, now: datetime) -> datetime | None:
+        """When the next tick has something to do (None: nothing scheduled after `now`)."""
+        return self.repository.next_due(now=now)
 
     def tick(self, *, now: datetime) -> TickReport:
         """Owe every prompt, reminder and summary that is due at `now`, then deliver what is owed."""

@@ -45,7 +45,11 @@ def register(app: App, deps: Deps) -> None:
             )
             if meta.interview_id is None:
                 interview = deps.flows.schedule(
-                    draft=draft, recruiter_id=user, bot_user_id=context.bot_user_id, now=now
+                    draft=draft,
+                    recruiter_id=user,
+                    bot_user_id=context.bot_user_id,
+                    now=now,
+                    view_id=view.get("id"),
                 )
             else:
                 interview = deps.flows.reschedule(
@@ -63,7 +67,8 @@ def register(app: App, deps: Deps) -> None:
             return
         view_out = scheduled_view(interview, now=now, rescheduled=meta.interview_id is not None)
         ack(response_action="update", view=view_out)
-        # An interview logged after the fact is prompted now; the recruiter's Home lists the new one.
+        # The channel is checked (or made) now, after the ack; an interview logged after the fact is
+        # prompted; the recruiter's Home lists the new one.
         deps.dispatcher.kick(home_for=user)
 
     app.view(Callback.SCHEDULE)(submit)

@@ -43,6 +43,7 @@ class HomeData:
     verdicts: Sequence[Interview] = ()  # recent summaries (recruiter: all; hiring manager: theirs)
     pending_decisions: Sequence[Interview] = ()  # hiring manager: summaries awaiting their decision
     links: Mapping[int, str] = field(default_factory=dict)  # interview id -> summary permalink
+    attention: Sequence[tuple[Interview, str]] = ()  # dead letters of interviews they scheduled
 
 
 def _row(interview: Interview, label: str, action_id: str, *, prefix: str, extra: str = "") -> SectionBlock:
@@ -80,7 +81,18 @@ def _verdict_line(interview: Interview, links: Mapping[int, str]) -> str:
 
 def home_view(data: HomeData) -> View:
     """The Home tab for one person; stays inside 100 blocks however much data there is."""
-    blocks: list[SlackBlock] = [header("Debriefs waiting for you")]
+    blocks: list[SlackBlock] = []
+    if data.attention:  # first: nothing else on the tab matters while a message is lost
+        blocks += [header("Needs attention")]
+        blocks += _lines(
+            [f"• {i.short_id} {interview_line(i)}: couldn't deliver {line}" for i, line in data.attention]
+        )
+        blocks.append(
+            context(
+                "`/debrief status <id>` for the details; fix the cause, then an admin re-sends with `debrief-bot outbox retry`."
+            )
+        )
+    blocks.append(header("Debriefs waiting for you"))
     if data.waiting:
         blocks += _rows(
             data.waiting,

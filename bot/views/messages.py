@@ -18,6 +18,7 @@ from bot.views.common import (
     actions,
     button,
     context,
+    escape,
     fit,
     interview_line,
     interview_plain,
@@ -180,3 +181,42 @@ def not_on_panel(interview: Interview) -> Message:
         "to add you."
     )
     return _message(f"You're not on the panel for {interview.short_id}.", [section(text)])
+
+
+# What each kind of owed call is, in words a recruiter reads (dead letters: DM, Home tab, status).
+_UNDELIVERED = {
+    "prompt": "the debrief prompt",
+    "prompt_dm": "the request to write a debrief",
+    "reminder": "a reminder to write a debrief",
+    "receipt": "the receipt of a debrief",
+    "summary": "the summary",
+    "summary_update": "an update of the summary",
+    "summary_reply": "a note in the summary's thread",
+    "private_notes": "the private notes for the hiring manager",
+    "missing": "the list of missing debriefs",
+    "cancelled": "the notice that the interview was cancelled",
+    "erased": "the erasure of a posted message",
+    "archive": "archiving the candidate's channel",
+    "channel": "setting up the interview's channel",
+}
+
+
+def undelivered_line(kind: str, recipient: str, error: str) -> str:
+    """One dead letter in a line: what could not be delivered, to whom, and what Slack said."""
+    what = _UNDELIVERED.get(kind, f"a message ({kind})")
+    if recipient.startswith(("C", "G")):
+        what += f" in <#{recipient}>"
+    elif recipient.startswith(("U", "W")):
+        what += f" to {mention(recipient)}"
+    return f"{what} (Slack said `{escape(one_line(error))[:200]}`)"
+
+
+def undelivered_notice(interview: Interview, line: str, *, private_channel_hint: bool) -> Message:
+    """The recruiter's DM about a dead letter: what failed, and where to look next."""
+    hint = " If it's a private channel, type `/invite @Debrief` there." if private_channel_hint else ""
+    text = (
+        f"⚠️ I couldn't post {line} for {interview.short_id}.{hint} "
+        f"`/debrief status {interview.id}` shows where things stand; an admin lists what "
+        "failed with `debrief-bot outbox` and re-sends it with `debrief-bot outbox retry ID`."
+    )
+    return _message(text, [section(text)])

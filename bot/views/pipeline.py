@@ -53,7 +53,12 @@ def list_message(
 
 
 def status_message(
-    interview: Interview, *, submitted: Sequence[str], missing: Sequence[str], undelivered: int, pending: int
+    interview: Interview,
+    *,
+    submitted: Sequence[str],
+    missing: Sequence[str],
+    undelivered: Sequence[str],
+    pending: int,
 ) -> Message:
     """Panel, who has submitted (never what), the deadline, the verdict once posted, and delivery trouble."""
     lines = [
@@ -74,11 +79,8 @@ def status_message(
         lines.append("💌 The candidate sent a follow-up note.")
     blocks: list[SlackBlock] = [section(truncate("\n".join(lines), 3000))]
     if undelivered:
-        blocks.append(
-            context(
-                f"⚠️ {undelivered} message(s) for this interview could not be delivered; Slack refused them (see the bot's logs)."
-            )
-        )
+        failed = "\n".join(f"• {line}" for line in undelivered)
+        blocks.append(section(truncate(f"⚠️ *Could not be delivered:*\n{failed}", 3000)))
     elif pending:
         blocks.append(context(f"{pending} message(s) waiting to be delivered (Slack is being retried)."))
     return Message(text=f"Status of {interview.short_id}: {interview_plain(interview)}", blocks=tuple(blocks))

@@ -129,7 +129,9 @@ def start_bot(
     url = f"http://127.0.0.1:{server.effective_port}"
     scheduler = None
     if with_scheduler:
-        scheduler = build_scheduler(bot.flows, clock, tick_seconds=settings.debrief_tick_seconds)
+        scheduler = build_scheduler(
+            bot.flows, clock, tick_seconds=settings.debrief_tick_seconds, dispatcher=bot.dispatcher
+        )
         scheduler.start()
     slack = SlackRequester(url, settings.slack_signing_secret, fake=fake)
     pipe = os.fstat(server.trigger.trigger)

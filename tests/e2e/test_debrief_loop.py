@@ -61,9 +61,11 @@ def debrief_values(**overrides: Any) -> dict[str, Any]:
 
 
 def open_schedule_modal(running: RunningBot, fake: FakeSlack) -> dict[str, Any]:
+    """A new schedule form (its own view id: submitting one form twice makes one interview)."""
+    opened = len(fake.calls("views.open", ok=True))
     response = running.slack.command(text="schedule", user_id=RECRUITER, channel_id=CHANNEL)
     assert response.status == 200
-    fake.wait_for("views.open", ok=True)
+    fake.wait_for("views.open", count=opened + 1, ok=True)
     return last_view(fake)
 
 

@@ -173,10 +173,11 @@ def test_ten_500s_in_a_row_are_retried_after_back_off_and_each_message_arrives_o
     fake.fail_next("chat.postMessage", status=500, times=10)
     clock.advance(hours=2)
 
-    # Three messages owed (channel prompt, two DMs); the client tries each 3 times: 9 of the 10 500s.
+    # Three messages owed (channel prompt, two DMs). A 500 may come after Slack stored the message,
+    # so the client never re-sends a post on its own: each is tried once, then backed off, in doubt.
     report = running.bot.flows.tick(now=clock())
     assert (report.prompted, report.delivered) == (1, 0)
-    assert [c.status for c in fake.calls("chat.postMessage")] == [500] * 9
+    assert [c.status for c in fake.calls("chat.postMessage")] == [500] * 3
     assert fake.messages(CHANNEL) == [] and fake.messages(ANA) == [] and fake.messages(BO) == []
     rows = outbox(running)
     assert len(rows) == 3
@@ -187,17 +188,17 @@ def test_ten_500s_in_a_row_are_retried_after_back_off_and_each_message_arrives_o
 
     # Before the back-off ends nothing is tried again.
     running.bot.flows.tick(now=clock() + timedelta(seconds=1))
-    assert len(fake.calls("chat.postMessage")) == 9
+    assert len(fake.calls("chat.postMessage")) == 3
 
-    clock.advance(seconds=2)
-    report = running.bot.flows.tick(now=clock())
-    assert report.delivered == 3  # the 10th 500 was absorbed by the client's own retry
     expected: Posts = Counter(
         {("prompt", CHANNEL, 1): 1, ("prompt_dm", f"D{ANA}", 1): 1, ("prompt_dm", f"D{BO}", 1): 1}
     )
+    drive(running, clock, lambda: set(expected) <= set(delivered(fake)), timeout=30, what="the prompts")
     settle(running, clock)
     assert delivered(fake) == expected
-    assert len(fake.calls("chat.postMessage")) == 9 + 1 + 3
+    assert len(fake.calls("chat.postMessage")) == 10 + 3  # every 500 took one try, then one success each
+    # Each re-send looked first (the message might have been stored before the 500).
+    assert len(fake.calls("conversations.history")) >= 10
     assert fake.errors == []
 
 
@@ -230,8 +231,8 @@ def test_a_permanent_error_is_given_up_at_once_and_blocks_nothing_else(
             ("prompt_dm", f"D{BO}", 2): 1,
         }
     )
-    # The recruiter hears that the channel post could not be made (a DM to someone gone: nobody to tell).
-    expected[("undeliverable", f"D{RECRUITER}", 1)] = 1
+    # The recruiter hears of both: the channel post, and the DM to someone who has left.
+    expected[("undeliverable", f"D{RECRUITER}", 1)] = 2
     running.bot.flows.tick(now=clock())
     assert delivered(fake) == expected
     failed = {r["key"]: r for r in outbox(running) if r["status"] == "failed"}
@@ -245,9 +246,12 @@ def test_a_permanent_error_is_given_up_at_once_and_blocks_nothing_else(
     tried = attempted(fake)
     assert tried[("prompt", "CGONE", 1)] == 1 and tried[("prompt_dm", "UGONE", 1)] == 1
     assert tried[("summary", "CGONE", 1)] == 1  # the deadline's summary: owed, tried, given up
-    assert tried.pop(("undeliverable", RECRUITER, 1)) == 2  # told about the prompt, then the summary
-    notices = [m["text"] for m in fake.messages(RECRUITER) if kind_of(m) == "undeliverable"]
-    assert ["prompt" in notices[0], "summary" in notices[1]] == [True, True], notices
+    assert tried.pop(("undeliverable", RECRUITER, 1)) == 3  # the prompt, the DM, then the summary
+    notices = sorted(m["text"] for m in fake.messages(RECRUITER) if kind_of(m) == "undeliverable")
+    assert len(notices) == 3
+    assert sum("debrief prompt in <#CGONE>" in n for n in notices) == 1, notices
+    assert sum("request to write a debrief to <@UGONE>" in n for n in notices) == 1, notices
+    assert sum("summary in <#CGONE>" in n for n in notices) == 1, notices
     assert all(n == 1 for n in tried.values()), tried
     assert delivered(fake)[("summary", CHANNEL, 2)] == 1
     assert {e.error for e in fake.errors} == {"channel_not_found"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 from datetime import timedelta
 
 import pytest
@@ -23,6 +24,7 @@ from tests.e2e.harness import (
     settings_for,
     start_bot,
 )  # fmt: skip
+from tests.e2e.procs import wait_until
 from tests.e2e.test_debrief_loop import (
     message_with_button,
     open_schedule_modal,
@@ -181,21 +183,61 @@ def test_reminders_wait_for_working_hours_and_snooze(
         running.stop()
 
 
-def test_private_channel_the_bot_is_not_in_is_refused_inline(
+def test_a_private_channel_the_bot_is_not_in_is_accepted_at_once_and_the_recruiter_told(
     running: RunningBot, fake: FakeSlack, clock: FakeClock
 ) -> None:
     fake.add_channel("CSECRET", "secret-hiring", is_private=True, member=False)
     fake.add_channel("CPUBLIC", "open-hiring", is_private=False, member=False)
     view = open_schedule_modal(running, fake)
-    refused = running.slack.view_submission(
+    accepted = running.slack.view_submission(
         view, {**_values(clock), "channel": "CSECRET"}, user_id=RECRUITER
     ).json()
-    assert refused["response_action"] == "errors" and "/invite @Debrief" in refused["errors"]["channel"]
+    assert accepted["response_action"] == "update"  # acked without asking Slack anything
+    fake.wait_for("chat.postMessage", predicate=lambda c: c.params.get("channel") == RECRUITER, ok=True)
+    notice = text_of(fake.messages(RECRUITER)[-1])
+    assert "channel_not_found" in notice and "/invite @Debrief" in notice and "#1" in notice
+
+    view = open_schedule_modal(running, fake)
     accepted = running.slack.view_submission(
         view, {**_values(clock), "channel": "CPUBLIC"}, user_id=RECRUITER
     ).json()
     assert accepted["response_action"] == "update"
-    assert fake.channel("CPUBLIC").is_member  # it joined the public channel by itself
+    wait_until(lambda: fake.channel("CPUBLIC").is_member, timeout=5, what="the bot to join")
+    assert len(fake.messages(RECRUITER)) == 1  # nothing to tell about the public channel
+
+
+def test_a_slow_slack_never_delays_the_schedule_ack_and_a_resubmission_makes_one_interview(
+    fake: FakeSlack, clock: FakeClock, database_url: str
+) -> None:
+    running = start_bot(
+        settings_for(fake, database_url, debrief_channel_mode="per_candidate"),
+        fake,
+        clock,
+        with_scheduler=False,
+    )
+    try:
+        view = open_schedule_modal(running, fake)
+        fake.latency = 5.0  # from now on Slack takes 5 s to answer anything
+        values = {**_values(clock), "candidate": "Zoë O'Brien"}
+        timings = []
+        for _ in range(2):  # the recruiter, seeing nothing happen, submits the same form again
+            started = time.monotonic()
+            response = running.slack.view_submission(view, values, user_id=RECRUITER)
+            timings.append(time.monotonic() - started)
+            assert response.status == 200 and response.json()["response_action"] == "update"
+        assert max(timings) < 1.0, timings
+        assert len(running.bot.repository.list_open(limit=10)[0]) == 1  # one interview
+        fake.latency = 0.0
+        fake.wait_for("conversations.setTopic", ok=True, timeout=30)
+        running.settle(timeout=30)
+        assert len(fake.calls("conversations.create", ok=True)) == 1  # and one channel
+        interview = running.bot.flows.interview(interview_id=1)
+        assert (
+            interview.channel_id == fake.calls("conversations.create", ok=True)[0].response["channel"]["id"]
+        )
+    finally:
+        fake.latency = 0.0
+        running.stop()
 
 
 def _values(clock: FakeClock) -> dict:
@@ -211,6 +253,7 @@ def test_per_candidate_channels(fake: FakeSlack, clock: FakeClock, database_url:
     )  # fmt: skip
     try:
         schedule(running, fake, clock, candidate="Zoë O'Brien", starts_at=clock.now - timedelta(hours=1))
+        fake.wait_for("conversations.setTopic", ok=True)  # after the ack: made, people invited, topic set
         created = fake.calls("conversations.create", ok=True)[0]
         assert created.params["name"] == "debrief-zoe-o-brien-1"
         channel = created.response["channel"]["id"]
@@ -250,7 +293,9 @@ def test_a_channel_the_bot_was_removed_from_is_reported_to_the_recruiter(
     fake.wait_for("chat.postMessage", predicate=lambda c: c.params.get("channel") == RECRUITER)
     notice = text_of(fake.messages(RECRUITER)[-1])
     assert "channel_not_found" in notice and "/invite @Debrief" in notice and "#1" in notice
-    assert "1 message(s) for this interview could not be delivered" in say(running, "status 1")
+    status = say(running, "status 1")
+    assert "Could not be delivered" in status and "the debrief prompt in <#CGONE>" in status
+    assert "channel_not_found" in status
 
 
 def test_home_tab_per_role_with_500_interviews(

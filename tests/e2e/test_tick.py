@@ -1,12 +1,19 @@
-"""A busy minute: far more interviews ending at once than one page of due work."""
+"""A busy minute: far more interviews ending at once than one page of due work; and every prompt and
+reminder on time, however long the periodic tick."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
 
 from bot.domain.models import InterviewDraft, Stage
+from storage.database import make_engine, upgrade
+from storage.repository import Repository
 from tests.conftest import FakeClock
-from tests.e2e.harness import ANA, BO, CHANNEL, HIRING_MANAGER, RECRUITER, RunningBot
+from tests.e2e.harness import ANA, BO, CHANNEL, HIRING_MANAGER, RECRUITER, RunningBot, settings_for, start_bot
+from tests.e2e.procs import interview_of, kind_of
 from tests.fakeslack import FakeSlack
 
 ENDED_TOGETHER = 230  # more than two pages of due work
@@ -44,3 +51,91 @@ def test_one_tick_prompts_every_interview_that_ended_and_then_summarises_them(
     assert running.bot.flows.tick(now=clock()).summarised == 0
     assert len(fake.messages(CHANNEL)) == 2 * ENDED_TOGETHER
     assert fake.errors == []
+
+
+# -- on time ---------------------------------------------------------------------------------------
+
+LATENCY_INTERVIEWS = 50
+
+
+def _working_zone() -> tuple[str, str] | None:
+    """A time zone where it is a working weekday afternoon right now (reminders wait for one)."""
+    now = datetime.now(UTC)
+    for hours in range(-12, 15):
+        local = now + timedelta(hours=hours)
+        if local.weekday() < 5 and 10 <= local.hour < 17:
+            return f"Etc/GMT{-hours:+d}", local.isoformat()
+    return None
+
+
+@pytest.mark.slow
+def test_prompts_and_reminders_post_within_2_s_of_falling_due_with_the_default_tick(
+    fake: FakeSlack, database_url: str
+) -> None:
+    zone = _working_zone()
+    panel = ("ULATA", "ULATB")
+    for user in panel:
+        fake.add_user(user, user.lower(), tz=zone[0] if zone else "UTC")
+    settings = settings_for(fake, database_url, debrief_tick_seconds=30)  # the default tick
+    engine = make_engine(database_url)
+    upgrade(engine)
+    repository = Repository(engine)
+    start = datetime.now(UTC) + timedelta(seconds=6)
+    ends = {}
+    for n in range(LATENCY_INTERVIEWS):  # ending one after another over 10 s, from 6 s from now
+        ends_at = start + timedelta(seconds=0.2 * n)
+        draft = InterviewDraft(
+            candidate=f"Candidate {n:02d}",
+            role="Platform Engineer",
+            stage=Stage.ONSITE,
+            interviewer_ids=panel if n < 5 else (ANA,),
+            hiring_manager_id=HIRING_MANAGER,
+            starts_at=ends_at - timedelta(minutes=45),
+            length_minutes=45,
+            channel_id=CHANNEL,
+        )
+        interview = repository.create_interview(
+            draft=draft,
+            recruiter_id=RECRUITER,
+            deadline=timedelta(hours=1),
+            remind_after=timedelta(seconds=4),  # the first five panels: a reminder 4 s after the end
+            now=datetime.now(UTC),
+        )
+        ends[interview.id] = ends_at
+    engine.dispose()
+    running = start_bot(settings, fake, lambda: datetime.now(UTC), with_scheduler=True)
+    try:
+        prompts = fake.wait_for(
+            "chat.postMessage",
+            count=LATENCY_INTERVIEWS,
+            timeout=40,
+            ok=True,
+            predicate=lambda c: kind_of(c.params) == "prompt",
+        )
+        reminders = []
+        if zone is not None:
+            reminders = fake.wait_for(
+                "chat.postMessage",
+                count=10,
+                timeout=30,
+                ok=True,
+                predicate=lambda c: kind_of(c.params) == "reminder",
+            )
+    finally:
+        running.stop()
+    wall = time.time() - time.monotonic()  # the fake stamps calls with the monotonic clock
+    late = sorted(
+        (datetime.fromtimestamp(c.at + wall, UTC) - ends[interview_of(c.params) or 0]).total_seconds()
+        for c in prompts
+    )
+    assert (
+        len(late) == LATENCY_INTERVIEWS
+        and len({interview_of(c.params) for c in prompts}) == LATENCY_INTERVIEWS
+    )
+    p99 = late[min(len(late) - 1, int(0.99 * len(late)))]
+    assert late[0] >= -0.05 and p99 < 2.0, f"prompt latency p99 {p99:.2f} s: {late}"
+    remind_late = sorted(
+        (datetime.fromtimestamp(c.at + wall, UTC) - ends[interview_of(c.params) or 0]).total_seconds() - 4
+        for c in reminders
+    )
+    assert all(-0.05 <= s < 2.0 for s in remind_late), f"reminder latency: {remind_late}"

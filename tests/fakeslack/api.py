@@ -239,6 +239,21 @@ def conversations_invite(ws: Workspace, p: dict[str, Any]) -> dict[str, Any]:
     return {"channel": channel.info()}
 
 
+@method("conversations.list")
+def conversations_list(ws: Workspace, p: dict[str, Any]) -> dict[str, Any]:
+    """Channels the bot can see (private ones only where it is a member), one page."""
+    types = set(str(p.get("types") or "public_channel").split(","))
+    found = []
+    for channel in ws.channels.values():
+        kind = "im" if channel.is_im else "private_channel" if channel.is_private else "public_channel"
+        if kind not in types or (channel.is_private and not channel.is_member):
+            continue
+        if channel.is_archived and truthy(p.get("exclude_archived")):
+            continue
+        found.append(channel.info())
+    return {"channels": found, "response_metadata": {"next_cursor": ""}}
+
+
 @method("conversations.members")
 def conversations_members(ws: Workspace, p: dict[str, Any]) -> dict[str, Any]:
     required(p, "channel")

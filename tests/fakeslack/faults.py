@@ -1,4 +1,6 @@
-"""Faults the fake can answer with instead of doing the work: random, scripted, rate limits."""
+"""Faults the fake can answer with: instead of doing the work, or after doing it (the answer lost:
+"503-after" stores the message and answers 503, "drop-after" stores it and drops the connection);
+random, scripted, rate limits."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-KINDS = ("429", "500", "503", "drop")
+KINDS = ("429", "500", "503", "drop", "503-after", "drop-after")
 
 
 @dataclass(frozen=True)
@@ -19,9 +21,13 @@ class Fault:
     error: str | None = None
     retry_after: str = "1"
     name: str = "injected"
+    after: bool = False  # the method runs (e.g. the message is stored), then the answer is lost
 
     @classmethod
     def of(cls, kind: str, *, retry_after: int | str = 1, error: str | None = None) -> Fault:
+        if kind.endswith("-after"):
+            fault = cls.of(kind.removesuffix("-after"), retry_after=retry_after, error=error)
+            return cls(fault.status, fault.error, fault.retry_after, name=kind, after=True)
         if kind == "drop":
             return cls(0, name="drop")
         if kind == "error":

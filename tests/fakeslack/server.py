@@ -57,6 +57,7 @@ class FakeSlack:
         self._calls: list[Call] = []
         self._errors: list[Rejection] = []
         self._faults = Faults(clock)
+        self._slow: dict[str, list[float]] = {}  # method -> delays for its next calls
         self._address = (host, port)
         self._server: Server | None = None
         self._thread: threading.Thread | None = None
@@ -127,6 +128,13 @@ class FakeSlack:
             self._channels.append(spec)
             self._ws.add_channel(channel_id, name, is_private=is_private, member=member)
 
+    def deactivate_user(self, user_id: str) -> None:
+        """The person leaves: users.info says deleted, and messaging them fails with user_disabled."""
+        with self._lock:
+            for user in (*self._users, self._ws.users[user_id]):
+                if user.id == user_id:
+                    user.deleted = True
+
     def add_usergroup(self, group_id: str, users: Iterable[str]) -> None:
         with self._lock:
             self._groups[group_id] = list(users)
@@ -144,6 +152,7 @@ class FakeSlack:
             self._calls.clear()
             self._errors.clear()
             self._faults.clear()
+            self._slow.clear()
             self._ws = self._fresh_workspace()
 
     # ---- triggers and response urls ------------------------------------------------------
@@ -179,10 +188,16 @@ class FakeSlack:
         drop: bool = False,
         retry_after: int | str = 1,
         times: int = 1,
+        after: bool = False,
     ) -> None:
         """Fail the next `times` calls of a method: error="ratelimited" or status=429 -> HTTP 429;
-        status=500/503 -> that status; drop=True -> connection closed; other errors -> ok=false."""
-        if drop:
+        status=500/503 -> that status; drop=True -> connection closed; other errors -> ok=false.
+        after=True (with a status or drop) does the work first, then loses the answer that way."""
+        if after:
+            if not drop and status is None:
+                raise ValueError("after=True needs status= or drop=True: the answer lost after the work")
+            fault = Fault.of(f"{'drop' if drop else status}-after", retry_after=retry_after, error=error)
+        elif drop:
             fault = Fault.of("drop")
         elif status is not None:
             fault = Fault.of(str(status), retry_after=retry_after, error=error)
@@ -192,6 +207,11 @@ class FakeSlack:
             fault = Fault.of("error", error=error)
         with self._lock:
             self._faults.fail_next(method, fault, times)
+
+    def slow_next(self, method: str, seconds: float, *, times: int = 1) -> None:
+        """Answer the next `times` calls of a method `seconds` late (the work too: it happens after the wait)."""
+        with self._lock:
+            self._slow.setdefault(method, []).extend([seconds] * times)
 
     def channel_rate(self, per_second: float | None = 1.0, burst: float | None = None) -> None:
         """Enforce chat.postMessage per channel (token bucket); None turns it off (the default)."""
@@ -250,6 +270,15 @@ class FakeSlack:
             channel_id = f"D{channel}" if channel in self._ws.users else channel
             return copy.deepcopy(self._ws.messages.get(channel_id, []))
 
+    def all_messages(self) -> list[tuple[str, dict[str, Any]]]:
+        """(channel, message) for every message held, in every conversation: what really arrived."""
+        with self._lock:
+            return [
+                (channel, copy.deepcopy(message))
+                for channel, messages in self._ws.messages.items()
+                for message in messages
+            ]
+
     def ephemerals(self, channel: str | None = None, user: str | None = None) -> list[dict[str, Any]]:
         with self._lock:
             return [
@@ -291,7 +320,13 @@ class FakeSlack:
                 params = parse_body(content_type, raw, query)
             except (ValueError, UnicodeDecodeError):
                 return Reply(200, {"ok": False, "error": "invalid_json"})
-            return self._api(path[len("/api/") :], params, _token(headers.get("authorization"), params))
+            method = path[len("/api/") :]
+            with self._lock:
+                delays = self._slow.get(method)
+                delay = delays.pop(0) if delays else 0.0
+            if delay:
+                time.sleep(delay)
+            return self._api(method, params, _token(headers.get("authorization"), params))
         if path.startswith("/upload/v1/"):
             return self._upload(path.rsplit("/", 1)[-1], content_type, raw)
         if path.startswith("/response/"):
@@ -308,7 +343,7 @@ class FakeSlack:
             fault = self._faults.pick(method)
             if fault is None and method == "chat.postMessage":
                 fault = self._faults.take(self._rate_key(params.get("channel")))
-            if fault is not None:
+            if fault is not None and not fault.after:
                 body = None if fault.status == 0 else fault.body()
                 self._record(Call(method, params, token, self.clock(), fault.status, body, fault.name))
                 return Reply(fault.status, body, fault.headers())
@@ -324,6 +359,10 @@ class FakeSlack:
             except ApiError as exc:
                 body = exc.body()
                 self._errors.append(Rejection(method, exc.error, tuple(exc.messages), params))
+            if fault is not None:  # the work is done (if it could be); the answer is lost
+                lost = None if fault.status == 0 else fault.body()
+                self._record(Call(method, params, token, self.clock(), fault.status, lost, fault.name))
+                return Reply(fault.status, lost, fault.headers())
             self._record(Call(method, params, token, self.clock(), 200, body))
             return Reply(200, copy.deepcopy(body))
 

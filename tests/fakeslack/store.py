@@ -92,10 +92,11 @@ class Workspace:
         """Resolve a channel id (a user id means the DM); enforce membership like Slack."""
         if not isinstance(channel_id, str) or not channel_id:
             raise ApiError("channel_not_found")
-        if channel_id[0] in "UW" and channel_id in self.users:
-            return self.dm(channel_id)
-        if channel_id.startswith("D") and channel_id[1:] in self.users:
-            return self.dm(channel_id[1:])
+        user_id = channel_id if channel_id[0] in "UW" else channel_id[1:] if channel_id[0] == "D" else ""
+        if user_id in self.users:
+            if writable and self.users[user_id].deleted:
+                raise ApiError("user_disabled")  # a deactivated account takes no messages
+            return self.dm(user_id)
         channel = self.channels.get(channel_id)
         if channel is None or (channel.is_private and not channel.is_member):
             raise ApiError("channel_not_found")  # private channels are invisible to non-members

@@ -1,0 +1,114 @@
+"""Owe facts, render late: what an outbox row owes becomes a message only when it is sent.
+
+A row says what is owed (kind, interview, recipient, and a few ids or flags), never the rendered
+text: the message is built here, at send time, from the interview as it is then. So a DM sent after
+an Extend shows the new deadline, a message sent after an erasure shows no erased data, and the
+outbox table holds no candidate name or debrief text for erasure to chase.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.domain.models import Interview
+from bot.domain.summary import Summary
+from bot.views.common import Message, mention
+from bot.views.messages import private_notes_dm, prompt_dm, prompt_message, receipt_dm, reminder_dm
+from bot.views.summary import summary_message
+from storage.repository import OutboxItem, Outgoing, Repository
+
+RENDER = "render"  # the payload key that marks a row rendered at send time
+
+
+def owed_message(
+    key: str, kind: str, interview_id: int, channel: str, *, method: str = "chat.postMessage", **facts: Any
+) -> Outgoing:
+    """A message to render when sent: `channel` (a channel, a user id for a DM, or for an update
+    `of=<key>`) and `facts` (ids and flags only: never names or debrief text)."""
+    payload: dict[str, Any] = {RENDER: kind, **facts}
+    if channel:
+        payload["channel"] = channel
+    return Outgoing(key=key, kind=kind, method=method, payload=payload, interview_id=interview_id)
+
+
+class Renderer:
+    """Builds each owed message from current state. Reads are cached for one delivery pass (call
+    `fresh()` at its start): a pass sends an interview's prompt and its DMs from one read."""
+
+    def __init__(
+        self,
+        repository: Repository,
+        *,
+        summary: Callable[[Interview], Summary],
+        deadline: timedelta,
+    ) -> None:
+        self.repository = repository
+        self.summary = summary
+        self.deadline = deadline
+        self._cache: dict[int, Interview | None] = {}
+        self._lock = threading.Lock()
+
+    def fresh(self) -> None:
+        with self._lock:
+            self._cache.clear()
+
+    def render(self, item: OutboxItem) -> dict[str, Any] | None:
+        """The message's fields (text, blocks) for this row, or None when there is nothing left to say
+        (e.g. the private notes of an erased interview)."""
+        kind = str(item.payload.get(RENDER))
+        interview = self._interview(item.interview_id)
+        if interview is None:
+            return None
+        recipient = str(item.payload.get("channel", ""))
+        message = self._message(kind, interview, recipient, item.payload)
+        return None if message is None else message.as_kwargs()
+
+    def _message(
+        self, kind: str, interview: Interview, recipient: str, facts: dict[str, Any]
+    ) -> Message | None:
+        deadline = self._deadline(interview)
+        if kind == "prompt":
+            return prompt_message(interview)
+        if kind == "prompt_dm":
+            return prompt_dm(interview, deadline=deadline)
+        if kind == "reminder":
+            return reminder_dm(interview, deadline=deadline)
+        if kind == "receipt":
+            debrief = self.repository.get_debrief(interview_id=interview.id, interviewer_id=recipient)
+            if debrief is None:
+                return None
+            return receipt_dm(interview, debrief.answers, replaced=bool(facts.get("replaced")))
+        if kind in ("summary", "summary_update"):
+            return summary_message(self.summary(interview))
+        if kind == "private_notes":
+            wanted = facts.get("authors")
+            notes = [
+                (d.interviewer_id, d.answers.private_note)
+                for d in self.repository.list_debriefs(interview_id=interview.id)
+                if d.answers.private_note.strip() and (wanted is None or d.interviewer_id in wanted)
+            ]
+            return private_notes_dm(interview, notes) if notes else None
+        if kind == "cancelled":
+            text = (
+                f"🚫 Interview {interview.short_id} with {interview.candidate} was cancelled by "
+                f"{mention(str(facts.get('by', '')))}."
+            )
+            return Message(text=text, blocks=())
+        raise ValueError(f"no renderer for {kind!r}")
+
+    def _deadline(self, interview: Interview) -> datetime:
+        return interview.deadline_at or interview.ends_at + self.deadline
+
+    def _interview(self, interview_id: int | None) -> Interview | None:
+        if interview_id is None:
+            return None
+        with self._lock:
+            if interview_id in self._cache:
+                return self._cache[interview_id]
+        found = self.repository.get_interview(interview_id=interview_id)
+        with self._lock:
+            self._cache[interview_id] = found
+        return found
