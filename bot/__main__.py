@@ -88,6 +88,8 @@ def _start(settings: Settings) -> tuple[Bot, BackgroundScheduler]:
         bot.clock,
         tick_seconds=settings.debrief_tick_seconds,
         retention_days=settings.debrief_retention_days,
+        sync=bot.sync,
+        sync_seconds=settings.debrief_source_poll_seconds,
     )
     _freeze_startup_objects()
     return bot, scheduler

@@ -27,6 +27,8 @@ class Status:
     missing: tuple[str, ...]
     undelivered: int  # messages that Slack refused for good (see the logs)
     pending: int
+    origin: str | None = None  # the source it was imported from (None: scheduled in Slack)
+    edited_in_slack: bool = False  # imported, then changed in Slack: Slack's version wins
 
 
 class PipelineFlows(FlowsBase):
@@ -253,12 +255,15 @@ class PipelineFlows(FlowsBase):
         interview = self.interview(interview_id=interview_id)
         missing = tuple(self.repository.missing(interview_id=interview_id))
         counts = self.repository.outbox_counts(interview_id=interview_id)
+        origin = self.repository.origin(interview_id=interview_id)
         return Status(
             interview=interview,
             submitted=tuple(u for u in interview.interviewer_ids if u not in missing),
             missing=missing,
             undelivered=counts.failed,
             pending=counts.pending,
+            origin=origin[0] if origin else None,
+            edited_in_slack=bool(origin and origin[1].edited_in_slack),
         )
 
     def export_csv(self, *, start: datetime, end: datetime) -> str:
