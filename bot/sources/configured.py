@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from bot.settings import Settings
 from bot.sources import Source
+from bot.sources.greenhouse import Greenhouse
 from bot.sources.ics import IcsFeed
 
 
 def configured_sources(settings: Settings) -> list[Source]:
-    sources: list[Source] = [
-        IcsFeed(url, title=settings.debrief_ics_title) for url in settings.debrief_ics_urls
-    ]
+    sources: list[Source] = [IcsFeed(url, title=settings.debrief_ics_title) for url in settings.debrief_ics_urls]
+    if settings.greenhouse_enabled:
+        sources.append(
+            Greenhouse(
+                client_id=settings.greenhouse_client_id,
+                client_secret=settings.greenhouse_client_secret.get_secret_value(),
+                api_url=settings.greenhouse_api_url,
+                token_url=settings.greenhouse_token_url,
+            )
+        )
     return sources
