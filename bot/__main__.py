@@ -123,7 +123,7 @@ def _run(settings: Settings, *, with_scheduler: bool) -> int:
 
             log.info("serving HTTP on %s:%s/slack/events", settings.host, settings.port)
             serve(
-                SlackWsgi(bot.app, settings.slack_signing_secret),
+                SlackWsgi(bot.app, settings.slack_signing_secret, routes=bot.routes),
                 host=settings.host,
                 port=settings.port,
                 threads=8,

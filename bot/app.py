@@ -6,7 +6,7 @@ import json
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -34,6 +34,7 @@ from bot.people import People
 from bot.settings import Settings
 from bot.sources.configured import configured_sources
 from bot.views.messages import notice
+from bot.webhooks import Route, webhook_routes
 from storage.database import make_engine, upgrade
 from storage.repository import Repository
 
@@ -75,6 +76,7 @@ class Bot:
     executor: ThreadPoolExecutor  # runs Bolt's lazy listeners (modals opened on a trigger, and the like)
     dispatcher: Dispatcher  # sends what requests owed, after their ack
     sync: SourceSync | None = None  # calendar feeds and ATSs, when any is configured
+    routes: dict[str, Route] = field(default_factory=dict)  # webhooks for bot.http (Ashby's)
 
     def close(self) -> None:
         """Let lazy listeners and the dispatcher finish (they send what people are waiting for), then
@@ -136,6 +138,9 @@ def build(
         executor=executor,
         dispatcher=dispatcher,
         sync=sync,
+        routes=webhook_routes(
+            sync, ashby_secret=settings.ashby_webhook_secret.get_secret_value(), clock=clock
+        ),
     )
 
 

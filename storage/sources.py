@@ -149,6 +149,22 @@ class SourceStore(OutboxStore):
             session.commit()
             return bool(result.rowcount)
 
+    def add_imported(self, *, name: str, kind: str, count: int) -> None:
+        """Count interviews a source pushed (a webhook) outside a claimed sync."""
+        with self._session(write=True) as session:
+            if session.get(SourceStateRow, name) is None:
+                session.add(SourceStateRow(name=name, kind=kind))
+                try:
+                    session.commit()
+                except IntegrityError:
+                    session.rollback()
+            session.exec(
+                update(SourceStateRow)
+                .where(col(SourceStateRow.name) == name)
+                .values(imported=SourceStateRow.imported + count)
+            )
+            session.commit()
+
     def source_cursor(self, *, name: str) -> str:
         with self._session() as session:
             row = session.get(SourceStateRow, name)

@@ -102,7 +102,10 @@ class Greenhouse:
     def _get(self, url: str, params: dict[str, Any] | None = None) -> tuple[Any, str | None]:
         """A page of JSON and the next page's URL (None on the last page)."""
         for attempt in range(2):
-            headers = {"Authorization": f"Bearer {self._bearer(renew=attempt > 0)}", "Accept": "application/json"}
+            headers = {
+                "Authorization": f"Bearer {self._bearer(renew=attempt > 0)}",
+                "Accept": "application/json",
+            }
             try:
                 response, body = self.http.request("GET", url, headers=headers, params=params)
             except HttpStatus as exc:
@@ -136,7 +139,9 @@ class Greenhouse:
         state = json.loads(cursor) if cursor else {}
         watermark: str | None = state.get("watermark")
         resume: str | None = state.get("resume")
-        started = state.get("started") or (now - WATERMARK_OVERLAP).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        started = state.get("started") or (now - WATERMARK_OVERLAP).astimezone(UTC).strftime(
+            "%Y-%m-%dT%H:%M:%SZ"
+        )
         first = f"{self.api_url}/scheduled_interviews"
         params: dict[str, Any] = {"per_page": self.page_size}
         if watermark:
@@ -164,8 +169,12 @@ class Greenhouse:
 
     def _records(self, items: list[Any]) -> tuple[list[SourceRecord], list[str]]:
         good = [i for i in items if isinstance(i, dict) and i.get("id") is not None]
-        problems = [f"skipped a Greenhouse interview without an id: {str(i)[:80]}" for i in items if i not in good]
-        applications = self._list("applications", [str(i["application_id"]) for i in good if i.get("application_id")])
+        problems = [
+            f"skipped a Greenhouse interview without an id: {str(i)[:80]}" for i in items if i not in good
+        ]
+        applications = self._list(
+            "applications", [str(i["application_id"]) for i in good if i.get("application_id")]
+        )
         candidates = self._list(
             "candidates", [str(a["candidate_id"]) for a in applications.values() if a.get("candidate_id")]
         )
@@ -230,7 +239,10 @@ class Greenhouse:
 def _job_ids(application: dict[str, Any]) -> list[Any]:
     if application.get("job_id"):
         return [application["job_id"]]
-    return [j.get("id") if isinstance(j, dict) else j for j in application.get("job_ids") or application.get("jobs") or []]
+    return [
+        j.get("id") if isinstance(j, dict) else j
+        for j in application.get("job_ids") or application.get("jobs") or []
+    ]
 
 
 def _email_of(person: Any, users: dict[str, dict[str, Any]]) -> str | None:

@@ -12,6 +12,9 @@ import httpx
 from bot.sources import SourceError
 
 log = logging.getLogger(__name__)
+# httpx logs every request's URL at INFO; a calendar's secret address is a URL, and secrets are never logged.
+logging.getLogger("httpx").setLevel(logging.WARNING)
+logging.getLogger("httpcore").setLevel(logging.WARNING)
 
 TIMEOUT = httpx.Timeout(20.0, connect=10.0)
 RETRIES = 3
