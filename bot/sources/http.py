@@ -43,13 +43,14 @@ class Http:
         sleep: Sleep = time.sleep,
         max_bytes: int = MAX_BYTES,
         backoff: float = BACKOFF,
+        timeout: httpx.Timeout = TIMEOUT,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.what = what
         self.sleep = sleep
         self.max_bytes = max_bytes
         self.backoff = backoff
-        self.client = httpx.Client(timeout=TIMEOUT, follow_redirects=True, transport=transport)
+        self.client = httpx.Client(timeout=timeout, follow_redirects=True, transport=transport)
 
     def request(
         self,

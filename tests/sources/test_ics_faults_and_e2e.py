@@ -134,3 +134,46 @@ def test_a_local_ics_file_is_a_feed_too(make_bot: StartBot, tmp_path, clock: Fak
     path.unlink()
     [report] = running.bot.sync.run(now=clock(), force=True)
     assert report.error is not None and "couldn't read" in report.error
+
+
+def test_a_feed_that_answers_too_slowly_times_out_and_is_retried(
+    running: RunningBot, feed_server: FeedServer, clock: FakeClock
+) -> None:
+    import time
+
+    import httpx
+
+    original = feed_server.handle
+
+    def slow(request):  # type: ignore[no-untyped-def]
+        time.sleep(0.5)
+        return original(request)
+
+    assert feed_server.api is not None
+    feed_server.api.handler = slow
+    assert running.bot.sync is not None
+    feed = IcsFeed(
+        feed_server.url, http=Http(what="the calendar feed", sleep=no_sleep, timeout=httpx.Timeout(0.1))
+    )
+    running.bot.sync.sources = [feed]
+    [report] = running.bot.sync.run(now=clock(), force=True)
+    assert report.error is not None and "did not answer in time" in report.error
+    assert feed_server.fetches == 4  # the first try and three retries
+    assert running.bot.repository.list_open()[1] == 0
+
+
+def test_secrets_never_reach_the_logs(
+    running: RunningBot,
+    feed_server: FeedServer,
+    clock: FakeClock,
+    caplog,  # type: ignore[no-untyped-def]
+) -> None:
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    sync = feed_sync(running, feed_server.url)
+    sync.run(now=clock(), force=True)
+    feed_server.status = 500
+    sync.run(now=clock(), force=True)
+    assert "private-5ecret" not in caplog.text  # the secret part of the calendar address
+    assert caplog.text  # something was logged (the failure)
