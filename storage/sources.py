@@ -15,20 +15,34 @@ from storage.outbox import OutboxStore, Outgoing
 from storage.rows import utc, utc_or_none
 from storage.tables import InterviewRow, PanelistRow, SourceLinkRow, SourceStateRow
 
+STALE_RESERVATION = timedelta(minutes=15)
+
 
 class SourceStore(OutboxStore):
     # -- links: one interview per external key ------------------------------------------------
     def reserve_key(self, *, key: str, source: str, now: datetime) -> bool:
         """Take an external key before its interview is created; False if it is taken (by another
-        process, or by a webhook racing a poll): the unique key makes two interviews impossible."""
+        process, or by a webhook racing a poll): the unique key makes two interviews impossible.
+        A reservation left without an interview for `STALE_RESERVATION` (its process died before
+        creating it) is taken over, so a crash never loses an interview for good."""
         with self._session(write=True) as session:
             session.add(SourceLinkRow(key=key, source=source, created_at=now, updated_at=now))
             try:
                 session.commit()
+                return True
             except IntegrityError:
                 session.rollback()
-                return False
-            return True
+            result = session.exec(
+                update(SourceLinkRow)
+                .where(
+                    col(SourceLinkRow.key) == key,
+                    col(SourceLinkRow.interview_id).is_(None),
+                    col(SourceLinkRow.created_at) <= now - STALE_RESERVATION,
+                )
+                .values(created_at=now, updated_at=now)
+            )
+            session.commit()
+            return bool(result.rowcount)
 
     def release_key(self, *, key: str) -> None:
         """Give a reserved key back when its interview could not be created."""

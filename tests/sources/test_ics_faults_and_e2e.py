@@ -177,3 +177,44 @@ def test_secrets_never_reach_the_logs(
     sync.run(now=clock(), force=True)
     assert "private-5ecret" not in caplog.text  # the secret part of the calendar address
     assert caplog.text  # something was logged (the failure)
+
+
+def test_a_moved_interview_is_prompted_at_its_new_end_and_a_panel_change_after_the_prompt_follows(
+    make_bot: StartBot, feed_server: FeedServer, fake: FakeSlack, clock: FakeClock
+) -> None:
+    from tests.sources.conftest import CARL
+    from tests.sources.feeds import ANA_MAIL, CARL_MAIL
+
+    feed_server.feed = Feed(
+        [Event("move-1", "Interview: Mo Ved - Analyst", "20260302T100000Z", "20260302T110000Z")]
+    )
+    running = make_bot(debrief_ics_urls=(feed_server.url,), debrief_remind_after_minutes=60)
+    assert running.bot.sync is not None
+    running.bot.sync.run(now=clock(), force=True)
+    feed_server.feed.edit("move-1", start="20260302T130000Z", end="20260302T140000Z")  # two hours later
+    [moved] = running.bot.sync.run(now=clock(), force=True)
+    assert moved.moved == 1
+
+    clock.advance(hours=2, minutes=5)  # 11:05: the old end has passed, the new one has not
+    running.bot.flows.tick(now=clock())
+    running.settle()
+    assert fake.messages(CHANNEL) == [] and fake.messages(ANA) == []
+    clock.advance(hours=3)  # 14:05: over
+    running.bot.flows.tick(now=clock())
+    fake.wait_for("chat.postMessage", count=3, ok=True)
+    assert len(fake.messages(CHANNEL)) == 1 and message_with_button(fake, BO, Action.WRITE_DEBRIEF)
+
+    # After the prompt the calendar swaps Bo for Carl: Carl is prompted now, Bo is not reminded.
+    feed_server.feed.edit("move-1", attendees=(ANA_MAIL, CARL_MAIL))
+    [swapped] = running.bot.sync.run(now=clock(), force=True)
+    assert swapped.repanelled == 1
+    fake.wait_for("chat.postMessage", predicate=lambda call: call.params.get("channel") == CARL)
+    assert message_with_button(fake, CARL, Action.WRITE_DEBRIEF)
+    bo_before = len(fake.messages(BO))
+    clock.advance(hours=2)  # past the reminder time
+    running.bot.flows.tick(now=clock())
+    running.settle()
+    assert len(fake.messages(BO)) == bo_before  # no reminder for someone no longer on the panel
+    assert any("Reminder" in m.get("text", "") for m in fake.messages(CARL))
+    interview = running.bot.repository.get_interview(interview_id=1)
+    assert interview is not None and interview.interviewer_ids == (ANA, CARL)
