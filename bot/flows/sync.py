@@ -66,7 +66,8 @@ class SourceSync:
         self.people = people
         self.sources = list(sources)
         self.channel_id = channel_id
-        self.recruiters = tuple(recruiters)
+        # DEBRIEF_RECRUITERS may hold user groups (S…); only people (U…/W…) can own an interview or get a DM.
+        self.recruiters = tuple(r for r in recruiters if not r.startswith("S"))
         # A claim lasts a little less than the interval, so the next tick of any process takes it.
         self.interval = interval
         self.claim_for = max(interval - timedelta(seconds=1), interval / 2)
@@ -97,12 +98,12 @@ class SourceSync:
                 if batch.cursor is not None:
                     self.repository.save_cursor(name=source.name, cursor=batch.cursor)
         except SourceError as exc:
-            self._failed(source.name, str(exc), now=now, report=report)
+            self._failed(source, str(exc), now=now, report=report)
         except SlackApiError as exc:
-            self._failed(source.name, f"Slack said {exc.response.get('error')}", now=now, report=report)
+            self._failed(source, f"Slack said {exc.response.get('error')}", now=now, report=report)
         except Exception:
             log.exception("syncing %s failed", source.name)
-            self._failed(source.name, UNEXPECTED, now=now, report=report)
+            self._failed(source, UNEXPECTED, now=now, report=report)
         else:
             note = None
             if report.problems:
@@ -113,9 +114,12 @@ class SourceSync:
             log.warning("%s: %s", source.name, problem)
         return report
 
-    def _failed(self, name: str, error: str, *, now: datetime, report: SyncReport) -> None:
+    def _failed(self, source: Source, error: str, *, now: datetime, report: SyncReport) -> None:
+        name = source.name
         log.warning("source %s failed: %s", name, error)
         report.error = error
+        if report.created:  # pages before the failure were imported, and count
+            self.repository.add_imported(name=name, kind=source.kind, count=report.created)
         status = self.repository.source_failed(name=name, error=error, now=now)
         alerted = self.repository.source_alerted(name=name)
         if needs_alert(error_since=status.error_since, alerted=alerted, now=now):

@@ -116,12 +116,14 @@ def test_the_watermark_advances_only_after_a_successful_page(
     saved = cursor(running)
     assert saved["watermark"] is None and "cursor=" in str(saved["resume"])
     assert running.bot.repository.source_statuses()[0].error_since is not None
+    assert running.bot.repository.source_statuses()[0].imported == 4
 
     greenhouse.broken_pages = set()
     clock.advance(minutes=5)
     [resumed] = sync.run(now=clock(), force=True)
     assert resumed.error is None and resumed.created == 2
     assert len(imported(running)) == 6 and running.bot.repository.list_open(limit=50)[1] == 6
+    assert running.bot.repository.source_statuses()[0].imported == 6
     resumed_at = [r for r in greenhouse.requests if r.path.endswith("scheduled_interviews")][-1]
     assert set(resumed_at.query) == {"cursor"}  # picked up at page 3, not from the start
     assert cursor(running) == {"watermark": "2026-03-02T08:55:00Z", "resume": None}  # the first run's start

@@ -53,3 +53,8 @@ def test_sources_without_any_source_says_how_to_connect_one(make_bot: StartBot) 
     running = make_bot()
     shown = str(running.slack.command(text="sources", user_id=RECRUITER, channel_id=CHANNEL).json())
     assert "No calendar feed or ATS is connected" in shown and "DEBRIEF_ICS_URLS" in shown
+
+
+def test_recruiter_groups_are_not_people_to_own_or_alert(make_bot: StartBot, feed_server: FeedServer) -> None:
+    running = make_bot(debrief_ics_urls=(feed_server.url,), debrief_recruiters=("SRECRUITERS", RECRUITER))
+    assert running.bot.sync is not None and running.bot.sync.recruiters == (RECRUITER,)
