@@ -84,6 +84,8 @@ class Bot:
         self.executor.shutdown(wait=True)
         self.dispatcher.stop()
         self.flows.courier.close()
+        if self.sync is not None:
+            self.sync.close()
         self.repository.engine.dispose()
 
 

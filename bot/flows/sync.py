@@ -333,6 +333,13 @@ class SourceSync:
             outgoing=[post(f"source_notice:{what}", "notice", interview_id, user, {"text": text})], now=now
         )
 
+    def close(self) -> None:
+        """Close the sources' HTTP connections (at shutdown)."""
+        for source in self.sources:
+            http = getattr(source, "http", None)
+            if http is not None:
+                http.close()
+
     def statuses(self) -> list[tuple[str, SourceStatus | None]]:
         """Every configured source (by label) with its state (None: never synced yet)."""
         known = {s.name: s for s in self.repository.source_statuses()}
