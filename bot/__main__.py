@@ -137,6 +137,8 @@ def _start(settings: Settings) -> tuple[Bot, BackgroundScheduler]:
         tick_seconds=settings.debrief_tick_seconds,
         retention_days=settings.debrief_retention_days,
         dispatcher=bot.dispatcher,
+        sync=bot.sync,
+        sync_seconds=settings.debrief_source_poll_seconds,
     )
     _freeze_startup_objects()
     return bot, scheduler
@@ -170,7 +172,7 @@ def _run(settings: Settings, *, with_scheduler: bool) -> int:
 
             log.info("serving HTTP on %s:%s/slack/events", settings.host, settings.port)
             serve(
-                SlackWsgi(bot.app, settings.slack_signing_secret),
+                SlackWsgi(bot.app, settings.slack_signing_secret, routes=bot.routes),
                 host=settings.host,
                 port=settings.port,
                 threads=8,

@@ -6,7 +6,7 @@ import json
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -20,13 +20,17 @@ from bot.directory import Directory
 from bot.dispatch import Dispatcher
 from bot.domain.validation import DomainError
 from bot.flows import Flows, Timing
+from bot.flows.sync import SourceSync
 from bot.ids import Block, Callback
 from bot.listeners import Deps, register
 from bot.listeners.home import refresh_home
 from bot.outbox import Courier
+from bot.people import People
 from bot.settings import Settings
 from bot.slack_client import make_client
+from bot.sources.configured import configured_sources
 from bot.views.messages import notice
+from bot.webhooks import Route, webhook_routes
 from storage.database import open_database
 from storage.repository import Repository
 
@@ -53,6 +57,8 @@ class Bot:
     clock: Clock
     executor: ThreadPoolExecutor  # runs Bolt's lazy listeners (modals opened on a trigger, and the like)
     dispatcher: Dispatcher  # sends what requests owed, after their ack
+    sync: SourceSync | None = None  # calendar feeds and ATSs, when any is configured
+    routes: dict[str, Route] = field(default_factory=dict)  # webhooks for bot.http (Ashby's)
 
     def close(self) -> None:
         """Let lazy listeners and the dispatcher finish (they send what people are waiting for), then
@@ -60,6 +66,8 @@ class Bot:
         self.executor.shutdown(wait=True)
         self.dispatcher.stop()
         self.flows.courier.close()
+        if self.sync is not None:
+            self.sync.close()
         self.repository.engine.dispose()
 
 
@@ -86,6 +94,7 @@ def build(
         policy=settings.policy,
     )
     access = Access(client, settings.debrief_recruiters)
+    sync = build_sync(settings, flows, client)
     executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="lazy")
     dispatcher = Dispatcher(
         # What requests owe (receipts, a summary) is a few calls at a time: a handful of senders keep
@@ -99,6 +108,7 @@ def build(
         clock=clock,
         dispatcher=dispatcher,
         default_channel=settings.debrief_channel or None,
+        sync=sync,
     )
     app = build_app(settings, client=client, executor=executor, deps=deps)
     dispatcher.start()
@@ -110,6 +120,25 @@ def build(
         clock=clock,
         executor=executor,
         dispatcher=dispatcher,
+        sync=sync,
+        routes=webhook_routes(
+            sync, ashby_secret=settings.ashby_webhook_secret.get_secret_value(), clock=clock
+        ),
+    )
+
+
+def build_sync(settings: Settings, flows: Flows, client: WebClient) -> SourceSync | None:
+    """Interviews from calendar feeds and ATSs, into DEBRIEF_CHANNEL; None when no source is set."""
+    sources = configured_sources(settings)
+    if not sources:
+        return None
+    return SourceSync(
+        flows=flows,
+        people=People(client),
+        sources=sources,
+        channel_id=settings.debrief_channel,
+        recruiters=settings.debrief_recruiters,
+        interval=timedelta(seconds=settings.debrief_source_poll_seconds),
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import codecs
 import json
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, unquote_plus
 
@@ -24,6 +24,8 @@ MAX_BODY = 1_000_000
 PAYLOAD = "payload="
 
 StartResponse = Callable[..., Any]
+# Another POST endpoint (an ATS's webhook): (raw body, lower-case headers) -> (status, text).
+Route = Callable[[bytes, Mapping[str, str]], tuple[int, str]]
 
 
 def _reply(
@@ -81,17 +83,22 @@ def bolt_request(text: str, query: str | None, headers: dict[str, str]) -> BoltR
 
 
 class SlackWsgi:
-    """WSGI application: POST /slack/events, GET /healthz; everything else 404."""
+    """WSGI application: POST /slack/events, GET /healthz, POST to each of `routes` (webhooks, which
+    check their own signatures); everything else 404."""
 
-    def __init__(self, app: App, signing_secret: str) -> None:
+    def __init__(self, app: App, signing_secret: str, routes: Mapping[str, Route] | None = None) -> None:
         self.app = app
         self.verifier = SignatureVerifier(signing_secret)
+        self.routes = dict(routes or {})
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         method = environ.get("REQUEST_METHOD", "GET")
         if path == "/healthz" and method in ("GET", "HEAD"):
             return _reply(start_response, "200 OK", "ok")
+        route = self.routes.get(path)
+        if route is not None:
+            return self._route(route, environ, start_response)
         if path != EVENTS_PATH:
             return _reply(start_response, "404 Not Found", "not found")
         if method != "POST":
@@ -136,11 +143,36 @@ class SlackWsgi:
         start_response(status, response_headers)
         return [out]
 
+    def _route(self, route: Route, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("REQUEST_METHOD") != "POST":
+            return _reply(start_response, "405 Method Not Allowed", "POST only")
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return _reply(start_response, "400 Bad Request", "bad content length")
+        if length > MAX_BODY:
+            return _reply(start_response, "413 Payload Too Large", "too large")
+        body = environ["wsgi.input"].read(length) if length else b""
+        headers = {
+            key[5:].replace("_", "-").lower(): value
+            for key, value in environ.items()
+            if key.startswith("HTTP_")
+        }
+        try:
+            status, text = route(body, headers)
+        except Exception:
+            log.exception("webhook %s failed", environ.get("PATH_INFO"))
+            status, text = 500, "internal error"
+        return _reply(start_response, f"{status} {_REASONS.get(status, 'OK')}", text)
+
 
 _REASONS = {
     200: "OK",
     400: "Bad Request",
     401: "Unauthorized",
     404: "Not Found",
+    405: "Method Not Allowed",
+    413: "Payload Too Large",
     500: "Internal Server Error",
+    503: "Service Unavailable",
 }

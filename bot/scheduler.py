@@ -13,12 +13,14 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.dispatch import Dispatcher
 from bot.flows import Flows
+from bot.flows.sync import SourceSync
 
 log = logging.getLogger(__name__)
 
 TICK_JOB_ID = "debrief-tick"
 WAKE_JOB_ID = "debrief-wake"
 RETENTION_JOB_ID = "debrief-retention"
+SOURCES_JOB_ID = "debrief-sources"
 
 
 class Ticker:
@@ -93,6 +95,18 @@ def retention(flows: Flows, clock: Callable[[], datetime], days: int) -> None:
         log.info("retention: erased personal data of %d interviews older than %d days", erased, days)
 
 
+def sync_sources(sync: SourceSync, clock: Callable[[], datetime]) -> None:
+    """Read the calendar feeds and ATSs whose interval is up (one process per interval does it)."""
+    try:
+        reports = sync.run(now=clock())
+    except Exception:
+        log.exception("source sync failed; the next interval tries again")
+        return
+    for report in reports:
+        if report.created or report.moved or report.repanelled or report.cancelled:
+            log.info("sources: %s", report)
+
+
 def build_scheduler(
     flows: Flows,
     clock: Callable[[], datetime],
@@ -100,17 +114,22 @@ def build_scheduler(
     tick_seconds: float,
     retention_days: int = 365,
     dispatcher: Dispatcher | None = None,
+    sync: SourceSync | None = None,
+    sync_seconds: float = 300.0,
 ) -> BackgroundScheduler:
-    """The tick (periodic, and woken at the next due instant) and the daily retention pass, in memory:
-    state lives in the database, so no job store is shared. Given the process's `dispatcher`, what
-    its requests store (a new interview, a snooze) moves the wake-up too."""
+    """The tick (periodic, and woken at the next due instant), the daily retention pass and (with
+    sources) their sync, in memory: state lives in the database, so no job store is shared. Given the
+    process's `dispatcher`, what its requests store (a new interview, a snooze) moves the wake-up too."""
     scheduler = BackgroundScheduler(timezone=UTC)
     ticker = Ticker(flows, clock)
     ticker.scheduler = scheduler
-    jobs = (
+    jobs: list[tuple[str, Callable[..., None], IntervalTrigger, tuple[object, ...]]] = [
         (TICK_JOB_ID, ticker.tick, IntervalTrigger(seconds=tick_seconds), ()),
         (RETENTION_JOB_ID, retention, IntervalTrigger(hours=24), (flows, clock, retention_days)),
-    )
+    ]
+    if sync is not None:
+        # Every process runs the job; the claim in the database lets one of them sync each interval.
+        jobs.append((SOURCES_JOB_ID, sync_sources, IntervalTrigger(seconds=sync_seconds), (sync, clock)))
     for job_id, function, trigger, args in jobs:
         scheduler.add_job(
             function,

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.domain.summary import Policy, Veto
 
 DEFAULT_DATABASE_URL = "sqlite:///debrief.db"
 SLACK_API_URL = "https://slack.com/api/"
+GREENHOUSE_API_URL = "https://harvest.greenhouse.io/v3"
+GREENHOUSE_TOKEN_URL = "https://auth.greenhouse.io/token"
+ASHBY_API_URL = "https://api.ashbyhq.com"
 
 
 class SettingsError(Exception):
@@ -35,6 +38,18 @@ class Settings(BaseSettings):
     debrief_next_stage_minutes: int = Field(default=60, ge=5, le=480)
     debrief_veto: Annotated[tuple[Veto, ...], NoDecode] = (Veto.STRONG_NO, Veto.DEAL_BREAKER)
     debrief_retention_days: int = Field(default=365, ge=1)
+    # Interviews that arrive by themselves (README: "Connect your calendar or ATS"). Secrets are
+    # SecretStr, so settings never print them.
+    debrief_ics_urls: Annotated[tuple[str, ...], NoDecode] = ()
+    debrief_ics_title: str = "Interview: {candidate} - {role}"
+    debrief_source_poll_seconds: float = Field(default=300.0, ge=10, le=86400)
+    greenhouse_client_id: str = ""
+    greenhouse_client_secret: SecretStr = SecretStr("")
+    greenhouse_api_url: str = GREENHOUSE_API_URL
+    greenhouse_token_url: str = GREENHOUSE_TOKEN_URL
+    ashby_api_key: SecretStr = SecretStr("")
+    ashby_webhook_secret: SecretStr = SecretStr("")
+    ashby_api_url: str = ASHBY_API_URL
     port: int = Field(default=3000, ge=1, le=65535)
     host: str = "0.0.0.0"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
@@ -45,6 +60,25 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return tuple(part.strip() for part in value.split(",") if part.strip())
         return value
+
+    @field_validator("debrief_ics_urls", mode="before")
+    @classmethod
+    def _split_urls(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("debrief_ics_title")
+    @classmethod
+    def _title_has_fields(cls, value: str) -> str:
+        if "{candidate}" not in value or "{role}" not in value:
+            raise ValueError("the pattern needs both {candidate} and {role}")
+        return value
+
+    @field_validator("greenhouse_api_url", "ashby_api_url")
+    @classmethod
+    def _no_trailing_slash(cls, value: str) -> str:
+        return value.rstrip("/")
 
     @field_validator("debrief_veto", mode="before")
     @classmethod
@@ -76,6 +110,14 @@ class Settings(BaseSettings):
     def policy(self) -> Policy:
         return Policy(vetoes=frozenset(self.debrief_veto), next_stage_minutes=self.debrief_next_stage_minutes)
 
+    @property
+    def greenhouse_enabled(self) -> bool:
+        return bool(self.greenhouse_client_id and self.greenhouse_client_secret.get_secret_value())
+
+    @property
+    def ashby_enabled(self) -> bool:
+        return bool(self.ashby_api_key.get_secret_value())
+
     def missing_for_run(self) -> list[str]:
         """The settings `run` needs that are not set, in the order a newcomer should set them."""
         missing = []
@@ -83,6 +125,10 @@ class Settings(BaseSettings):
             missing.append("SLACK_BOT_TOKEN")
         if not self.socket_mode and not self.slack_signing_secret:
             missing.append("SLACK_SIGNING_SECRET")
+        if (
+            self.debrief_ics_urls or self.greenhouse_enabled or self.ashby_enabled
+        ) and not self.debrief_channel:
+            missing.append("DEBRIEF_CHANNEL")  # where imported interviews are debriefed
         return missing
 
 

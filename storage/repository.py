@@ -44,6 +44,7 @@ from storage.rows import (
     to_interview,
     utc,
 )
+from storage.sources import SourceStore
 from storage.tables import DebriefRow, InterviewRow, PanelistRow
 
 __all__ = [
@@ -92,7 +93,7 @@ class SavedDebrief:
     submitted: int  # debriefs for the interview now, this one included
 
 
-class Repository(ClaimStore, LifecycleStore):
+class Repository(ClaimStore, LifecycleStore, SourceStore):
     """Typed access to the database; keyword-only arguments, one short session per call."""
 
     def create_interview(

@@ -124,3 +124,34 @@ class OutboxRow(SQLModel, table=True):
     # An earlier attempt may have reached Slack (a 5xx, a dropped connection, a sender that died
     # mid-call): look for the message before posting it again.
     unsure: bool = False
+
+
+class SourceLinkRow(SQLModel, table=True):
+    """An imported interview's external key: unique, so one key can never become two interviews."""
+
+    __tablename__ = "source_link"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=255, unique=True)
+    source: str = Field(max_length=64, index=True)
+    interview_id: int | None = Field(default=None, foreign_key="interview.id", index=True, ondelete="CASCADE")
+    applied: str = Field(default="", sa_type=Text)  # the Snapshot the last sync wrote (JSON)
+    version: str = Field(default="", max_length=64)  # the source's own "updated at", when it has one
+    created_at: datetime = Field(sa_type=DateTime(timezone=True))
+    updated_at: datetime = Field(sa_type=DateTime(timezone=True))
+
+
+class SourceStateRow(SQLModel, table=True):
+    """One row per configured source: its claim, its progress and its health."""
+
+    __tablename__ = "source_state"
+
+    name: str = Field(max_length=64, primary_key=True)
+    kind: str = Field(max_length=16)
+    next_run_at: datetime | None = _utc_column()  # the claim: whoever moves it runs this interval
+    cursor: str = Field(default="", sa_type=Text)  # a watermark, a sync token, a page to resume from
+    last_success_at: datetime | None = _utc_column()
+    imported: int = 0
+    last_error: str | None = Field(default=None, sa_type=Text)
+    error_since: datetime | None = _utc_column()
+    alerted: bool = False

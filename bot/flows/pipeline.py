@@ -28,6 +28,8 @@ class Status:
     missing: tuple[str, ...]
     undelivered: tuple[str, ...]  # dead letters: what could not be delivered, to whom, and why
     pending: int
+    origin: str | None = None  # the source it was imported from (None: scheduled in Slack)
+    edited_in_slack: bool = False  # imported, then changed in Slack: Slack's version wins
 
 
 # Our own outbox tasks (bot/outbox.py `Courier.tasks`): a scheduled interview's channel, after the ack.
@@ -295,6 +297,7 @@ class PipelineFlows(FlowsBase):
         interview = self.interview(interview_id=interview_id)
         missing = tuple(self.repository.missing(interview_id=interview_id))
         counts = self.repository.outbox_counts(interview_id=interview_id)
+        origin = self.repository.origin(interview_id=interview_id)
         return Status(
             interview=interview,
             submitted=tuple(u for u in interview.interviewer_ids if u not in missing),
@@ -304,6 +307,8 @@ class PipelineFlows(FlowsBase):
                 for d in self.repository.dead_letters(interview_id=interview_id, limit=10)
             ),
             pending=counts.pending,
+            origin=origin[0] if origin else None,
+            edited_in_slack=bool(origin and origin[1].edited_in_slack),
         )
 
     def export_csv(self, *, start: datetime, end: datetime) -> str:

@@ -17,6 +17,7 @@ from bot.views.help import help_message
 from bot.views.messages import notice
 from bot.views.pipeline import list_message, reminded_message, status_message
 from bot.views.schedule import new_schedule_modal_payload, schedule_modal
+from bot.views.sources import sources_message
 
 RECRUITERS_ONLY = "Only recruiters can do that. Ask your recruiting team to add you to DEBRIEF_RECRUITERS."
 NEEDS_ID = "Which interview? Give its number, e.g. `/debrief {sub} 12`."
@@ -31,6 +32,7 @@ RECRUITER_SUBCOMMANDS = {
     "followup",
     "export",
     "forget",
+    "sources",
 }
 SLOW = {"schedule", "reschedule", "export"}  # need Slack calls: finished in the lazy listener
 
@@ -91,6 +93,8 @@ def answer_now(flows: Flows, sub: str, args: list[str], *, user: str, now: datet
             missing=s.missing,
             undelivered=s.undelivered,
             pending=s.pending,
+            origin=s.origin,
+            edited_in_slack=s.edited_in_slack,
         ).as_kwargs()
     if sub == "remind":
         reminded, skipped = flows.remind_now(interview_id=number, now=now)
@@ -136,6 +140,9 @@ def register(app: App, deps: Deps) -> None:
             )
         elif not deps.access.is_recruiter(user):
             ack(**notice(RECRUITERS_ONLY).as_kwargs())
+        elif sub == "sources":
+            statuses = deps.sync.statuses() if deps.sync is not None else []
+            ack(**sources_message(statuses, now=deps.clock()).as_kwargs())
         else:
             try:
                 ack(**answer_now(deps.flows, sub, args, user=user, now=deps.clock()))

@@ -15,6 +15,7 @@ from slack_sdk.errors import SlackApiError
 from bot.access import Access
 from bot.dispatch import Dispatcher
 from bot.flows import Flows
+from bot.flows.sync import SourceSync
 from bot.views.common import Message
 from bot.views.messages import notice
 
@@ -26,6 +27,7 @@ class Deps:
     clock: Callable[[], datetime]
     dispatcher: Dispatcher  # sends what a listener owed, after its ack
     default_channel: str | None = None
+    sync: SourceSync | None = None  # imported interviews' sources, for `/debrief sources`
 
 
 def tell(client: WebClient, *, user_id: str, channel_id: str | None, message: Message) -> None:

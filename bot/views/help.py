@@ -19,6 +19,7 @@ RECRUITER_COMMANDS: tuple[tuple[str, str], ...] = (
     ("followup <id>", "record that the candidate sent a follow-up note"),
     ("export [from] [to]", "download debriefs between two dates (YYYY-MM-DD)"),
     ("forget <id>", "erase the candidate's personal data and the debrief texts (GDPR)"),
+    ("sources", "the calendar feeds and ATSs interviews are imported from, and how they are doing"),
 )
 EVERYONE_COMMANDS: tuple[tuple[str, str], ...] = (("help", "show this message"),)
 

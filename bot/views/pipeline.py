@@ -59,6 +59,8 @@ def status_message(
     missing: Sequence[str],
     undelivered: Sequence[str],
     pending: int,
+    origin: str | None = None,
+    edited_in_slack: bool = False,
 ) -> Message:
     """Panel, who has submitted (never what), the deadline, the verdict once posted, and delivery trouble."""
     lines = [
@@ -77,6 +79,14 @@ def status_message(
         lines.append(f"Decision: *{interview.decision.label}*")
     if interview.follow_up_at:
         lines.append("💌 The candidate sent a follow-up note.")
+    if origin and edited_in_slack:
+        lines.append(
+            f"📥 Imported from {origin}, then edited in Slack: Slack's version wins; changes there no longer apply."
+        )
+    elif origin:
+        lines.append(
+            f"📥 Imported from {origin}: it follows changes there (edit it here and Slack's version wins)."
+        )
     blocks: list[SlackBlock] = [section(truncate("\n".join(lines), 3000))]
     if undelivered:
         failed = "\n".join(f"• {line}" for line in undelivered)

@@ -115,6 +115,8 @@ def test_manifest_is_valid_and_declares_what_the_code_uses() -> None:
         "channels:join",
         "usergroups:read",
         "users:read",
+        # users.list / users.lookupByEmail: imported interviews' interviewers, by e-mail
+        "users:read.email",
         "files:write",
         # conversations.info (can we post there?); per-candidate private channels (create/invite/topic/archive):
         "channels:read",

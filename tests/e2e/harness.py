@@ -118,7 +118,7 @@ def start_bot(
 ) -> RunningBot:
     bot = build(settings, clock=clock)
     server = create_server(
-        SlackWsgi(bot.app, settings.slack_signing_secret),
+        SlackWsgi(bot.app, settings.slack_signing_secret, routes=bot.routes),
         host="127.0.0.1",
         port=0,
         threads=4,

@@ -292,6 +292,27 @@ def users_info(ws: Workspace, p: dict[str, Any]) -> dict[str, Any]:
     return {"user": ws.user(p["user"]).info(ws.team_id)}
 
 
+@method("users.list")
+def users_list(ws: Workspace, p: dict[str, Any]) -> dict[str, Any]:
+    """Every member, deleted and bot users included (as Slack does), `limit` at a time by cursor."""
+    members = sorted(ws.users.values(), key=lambda u: u.id)
+    limit = int(p.get("limit") or 200)
+    if not 1 <= limit <= 1000:
+        raise ApiError("invalid_limit")
+    start = 0
+    if p.get("cursor"):
+        try:
+            start = int(str(p["cursor"]).removeprefix("user:"))
+        except ValueError:
+            raise ApiError("invalid_cursor") from None
+    page = members[start : start + limit]
+    more = start + limit < len(members)
+    return {
+        "members": [user.info(ws.team_id) for user in page],
+        "response_metadata": {"next_cursor": f"user:{start + limit}" if more else ""},
+    }
+
+
 @method("users.lookupByEmail")
 def users_lookup_by_email(ws: Workspace, p: dict[str, Any]) -> dict[str, Any]:
     required(p, "email")

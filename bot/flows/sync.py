@@ -1,0 +1,353 @@
+"""Keeping imported interviews in step with their sources.
+
+Each sync of a source: claim it for this interval (once across processes), read it, look the
+people up, `reconcile`, and apply the plan through the same flows a recruiter's schedule,
+reschedule and cancel use (so prompts, reminders and channel posts behave exactly as for a manual
+interview). A failure is recorded in words for `/debrief sources`; an hour of failures tells the
+recruiters, once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from slack_sdk.errors import SlackApiError
+
+from bot.domain.models import InterviewDraft, InterviewStatus
+from bot.domain.sources import Known, Snapshot, SourceRecord, SourceStatus, Wanted, needs_alert, reconcile
+from bot.domain.validation import DomainError
+from bot.flows import Flows
+from bot.flows.base import post
+from bot.people import People
+from bot.sources import Batch, Source, SourceError
+from bot.views.messages import prompt_dm
+from storage.repository import Outgoing
+
+log = logging.getLogger(__name__)
+
+UNEXPECTED = "an unexpected error (the bot's logs have the details)"
+
+
+@dataclass
+class SyncReport:
+    source: str
+    ran: bool = False
+    created: int = 0
+    moved: int = 0
+    repanelled: int = 0
+    cancelled: int = 0
+    problems: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:24]
+
+
+class SourceSync:
+    """Applies what the configured sources say; `run(now=...)` is the scheduler's job."""
+
+    def __init__(
+        self,
+        *,
+        flows: Flows,
+        people: People,
+        sources: Sequence[Source],
+        channel_id: str,
+        recruiters: Sequence[str] = (),
+        interval: timedelta = timedelta(minutes=5),
+    ) -> None:
+        self.flows = flows
+        self.repository = flows.repository
+        self.people = people
+        self.sources = list(sources)
+        self.channel_id = channel_id
+        # DEBRIEF_RECRUITERS may hold user groups (S…); only people (U…/W…) can own an interview or get a DM.
+        self.recruiters = tuple(r for r in recruiters if not r.startswith("S"))
+        # A claim lasts a little less than the interval, so the next tick of any process takes it.
+        self.interval = interval
+        self.claim_for = max(interval - timedelta(seconds=1), interval / 2)
+
+    def source(self, name: str) -> Source:
+        return next(s for s in self.sources if s.name == name)
+
+    def run(self, *, now: datetime, force: bool = False) -> list[SyncReport]:
+        """Sync every source whose interval is up (and that no other process has claimed)."""
+        reports = []
+        for source in self.sources:
+            if self.repository.claim_source(
+                name=source.name, kind=source.kind, now=now, interval=self.claim_for, force=force
+            ):
+                reports.append(self.sync(source, now=now))
+            else:
+                reports.append(SyncReport(source=source.name))
+        if any(r.ran for r in reports):
+            self.flows.deliver(now=now)  # notices owed now, not at the next tick
+        return reports
+
+    def sync(self, source: Source, *, now: datetime) -> SyncReport:
+        report = SyncReport(source=source.name, ran=True)
+        try:
+            self.people.warm_if_stale()
+            for batch in source.fetch(cursor=self.repository.source_cursor(name=source.name), now=now):
+                self.apply(source.name, batch, now=now, report=report)
+                if batch.cursor is not None:
+                    self.repository.save_cursor(name=source.name, cursor=batch.cursor)
+        except SourceError as exc:
+            self._failed(source, str(exc), now=now, report=report)
+        except SlackApiError as exc:
+            self._failed(source, f"Slack said {exc.response.get('error')}", now=now, report=report)
+        except Exception:
+            log.exception("syncing %s failed", source.name)
+            self._failed(source, UNEXPECTED, now=now, report=report)
+        else:
+            note = None
+            if report.problems:
+                more = f" (and {len(report.problems) - 1} more)" if len(report.problems) > 1 else ""
+                note = f"{report.problems[0]}{more}"
+            self.repository.source_succeeded(name=source.name, imported=report.created, now=now, note=note)
+        for problem in report.problems:
+            log.warning("%s: %s", source.name, problem)
+        return report
+
+    def _failed(self, source: Source, error: str, *, now: datetime, report: SyncReport) -> None:
+        name = source.name
+        log.warning("source %s failed: %s", name, error)
+        report.error = error
+        if report.created:  # pages before the failure were imported, and count
+            self.repository.add_imported(name=name, kind=source.kind, count=report.created)
+        status = self.repository.source_failed(name=name, error=error, now=now)
+        alerted = self.repository.source_alerted(name=name)
+        if needs_alert(error_since=status.error_since, alerted=alerted, now=now):
+            assert status.error_since is not None
+            since = int(status.error_since.timestamp())
+            text = (
+                f"⚠️ I haven't been able to read *{name}* for over an hour: {error}. "
+                "New and changed interviews from it are not arriving; `/debrief sources` shows where things stand."
+            )
+            targets = self.recruiters or (self.channel_id,)
+            owed = [
+                Outgoing(
+                    key=f"source_down:{_digest(name, str(since), target)}",
+                    kind="notice",
+                    method="chat.postMessage",
+                    payload={"channel": target, "text": text},
+                )
+                for target in targets
+            ]
+            self.repository.claim_alert(name=name, outgoing=owed, now=now)
+
+    # -- one batch ------------------------------------------------------------------------------
+    def apply(
+        self, name: str, batch: Batch, *, now: datetime, report: SyncReport | None = None
+    ) -> SyncReport:
+        """Bring the interviews in step with one batch of records (a webhook's, a page's, a feed's)."""
+        report = report or SyncReport(source=name, ran=True)
+        report.problems.extend(batch.problems)
+        wanted: list[Wanted] = []
+        for record in batch.records:
+            want = self._resolve(record)
+            if want is None:
+                report.problems.append(
+                    f"{record.candidate}: nobody to own it (the organiser has no Slack account and DEBRIEF_RECRUITERS is empty)"
+                )
+            else:
+                wanted.append(want)
+        keys = None if batch.window is not None else [w.key for w in wanted]
+        known = self.repository.known(source=name, keys=keys)
+        plan = reconcile(wanted, known, now=now, window=batch.window)
+        for want in plan.create:
+            self._create(name, want, now=now, report=report)
+        for have, want in plan.move:
+            self._move(have, want, now=now, report=report)
+        for have, want in plan.repanel:
+            self._repanel(have, want, now=now, report=report)
+        for have in plan.cancel:
+            self._cancel(have, now=now, report=report)
+        for have in plan.kept_slack_edit:
+            self._tell(
+                have.interview.recruiter_id,
+                have.interview.id,
+                f"✋ {name} changed interview {have.interview.short_id} ({have.interview.candidate}), but it was "
+                "edited in Slack, so Slack's version stays and the change was not applied. "
+                f"`/debrief reschedule {have.interview.id}` or `/debrief cancel {have.interview.id}` if it should follow.",
+                what=_digest(have.key, "kept", Snapshot.of(have.interview).to_json()),
+                now=now,
+            )
+        for want in wanted:
+            if want.unresolved:
+                linked = self.repository.known(source=name, keys=[want.key]).get(want.key)
+                if linked is not None and linked.interview.status is not InterviewStatus.CANCELLED:
+                    who = ", ".join(want.unresolved)
+                    self._tell(
+                        linked.interview.recruiter_id,
+                        linked.interview.id,
+                        f"👤 {who} (on the panel of {linked.interview.short_id}, {linked.interview.candidate}) "
+                        "has no Slack account I can find, so they won't get a prompt. To add a substitute: "
+                        f"`/debrief reschedule {linked.interview.id}`.",
+                        what=_digest(want.key, "unresolved", who),
+                        now=now,
+                    )
+        for key, why in plan.skipped:
+            if why != "already over":
+                report.problems.append(f"{key}: {why}")
+        return report
+
+    def _resolve(self, record: SourceRecord) -> Wanted | None:
+        organiser = self.people.resolve(record.organiser_email) if record.organiser_email else None
+        recruiter = organiser or (self.recruiters[0] if self.recruiters else None)
+        if recruiter is None:
+            return None
+        panel: list[str] = []
+        unresolved: list[str] = []
+        for email in record.interviewer_emails:
+            user = self.people.resolve(email)
+            if user is None:
+                unresolved.append(email)
+            elif user not in panel:
+                panel.append(user)
+        manager = self.people.resolve(record.hiring_manager_email) if record.hiring_manager_email else None
+        snapshot = Snapshot(
+            candidate=record.candidate,
+            role=record.role,
+            stage=record.stage,
+            starts_at=record.starts_at,
+            length_minutes=record.length_minutes,
+            interviewer_ids=tuple(panel),
+            # No hiring manager named: the recruiter reads the summary (and any private notes).
+            hiring_manager_id=manager or recruiter,
+        )
+        return Wanted(record=record, snapshot=snapshot, recruiter_id=recruiter, unresolved=tuple(unresolved))
+
+    def _draft(self, want: Wanted, channel_id: str) -> InterviewDraft:
+        s = want.snapshot
+        return InterviewDraft(
+            candidate=s.candidate,
+            role=s.role,
+            stage=s.stage,
+            interviewer_ids=s.interviewer_ids,
+            hiring_manager_id=s.hiring_manager_id,
+            starts_at=s.starts_at,
+            length_minutes=s.length_minutes,
+            channel_id=channel_id,
+        )
+
+    def _create(self, name: str, want: Wanted, *, now: datetime, report: SyncReport) -> None:
+        if not self.repository.reserve_key(key=want.key, source=name, now=now):
+            return  # another process (or a webhook) is importing it right now
+        try:
+            interview = self.flows.schedule(
+                draft=self._draft(want, self.channel_id),
+                recruiter_id=want.recruiter_id,
+                bot_user_id=None,
+                now=now,
+            )
+        except DomainError as exc:
+            self.repository.release_key(key=want.key)
+            report.problems.append(f"{want.record.candidate}: {_words(exc)}")
+            return
+        except BaseException:
+            self.repository.release_key(key=want.key)
+            raise
+        self.repository.link(
+            key=want.key,
+            interview_id=interview.id,
+            applied=Snapshot.of(interview),
+            version=want.record.version,
+            now=now,
+        )
+        report.created += 1
+
+    def _move(self, have: Known, want: Wanted, *, now: datetime, report: SyncReport) -> None:
+        try:
+            interview = self.flows.reschedule(
+                interview_id=have.interview.id,
+                draft=self._draft(want, have.interview.channel_id),
+                user_id=have.interview.recruiter_id,
+                bot_user_id=None,
+                now=now,
+            )
+        except DomainError as exc:
+            report.problems.append(f"{have.interview.short_id}: {_words(exc)}")
+            return
+        self.repository.link(
+            key=have.key,
+            interview_id=interview.id,
+            applied=Snapshot.of(interview),
+            version=want.record.version,
+            now=now,
+        )
+        report.moved += 1
+
+    def _repanel(self, have: Known, want: Wanted, *, now: datetime, report: SyncReport) -> None:
+        """The panel changed in the source: new members are prompted (now, if the prompt already went
+        out), removed ones are no longer reminded. Issue #12's panel flow may take this over."""
+        added, _removed = self.repository.replace_panel(
+            interview_id=have.interview.id,
+            interviewer_ids=want.snapshot.interviewer_ids,
+            remind_after=self.flows.timing.remind_after,
+        )
+        interview = self.flows.interview(interview_id=have.interview.id)
+        if interview.status is InterviewStatus.COLLECTING and added:
+            deadline = interview.deadline_at or interview.ends_at + self.flows.timing.deadline
+            message = prompt_dm(interview, deadline=deadline).as_kwargs()
+            self.repository.enqueue(
+                outgoing=[
+                    post(f"prompt_dm:{interview.id}:{user}", "prompt_dm", interview.id, user, message)
+                    for user in added
+                ],
+                now=now,
+            )
+        self.repository.link(
+            key=have.key,
+            interview_id=interview.id,
+            applied=Snapshot.of(interview),
+            version=want.record.version,
+            now=now,
+        )
+        report.repanelled += 1
+
+    def _cancel(self, have: Known, *, now: datetime, report: SyncReport) -> None:
+        try:
+            interview = self.flows.cancel(
+                interview_id=have.interview.id, user_id=have.interview.recruiter_id, now=now
+            )
+        except DomainError:
+            return  # cancelled or decided meanwhile
+        self.repository.link(
+            key=have.key,
+            interview_id=interview.id,
+            applied=Snapshot.of(interview),
+            version=have.version,
+            now=now,
+        )
+        report.cancelled += 1
+
+    def _tell(self, user: str, interview_id: int, text: str, *, what: str, now: datetime) -> None:
+        """A notice to the recruiter, owed once per fact (its key is the fact's digest)."""
+        self.repository.enqueue(
+            outgoing=[post(f"source_notice:{what}", "notice", interview_id, user, {"text": text})], now=now
+        )
+
+    def close(self) -> None:
+        """Close the sources' HTTP connections (at shutdown)."""
+        for source in self.sources:
+            http = getattr(source, "http", None)
+            if http is not None:
+                http.close()
+
+    def statuses(self) -> list[tuple[str, SourceStatus | None]]:
+        """Every configured source (by label) with its state (None: never synced yet)."""
+        known = {s.name: s for s in self.repository.source_statuses()}
+        return [(source.label, known.get(source.name)) for source in self.sources]
+
+
+def _words(error: DomainError) -> str:
+    errors = getattr(error, "errors", None)
+    if isinstance(errors, dict) and errors:
+        return "; ".join(str(v) for v in errors.values())
+    return str(error)
