@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.domain.models import InterviewDraft, Stage
+from fakeslack import FakeSlack
 from tests.conftest import FakeClock
 from tests.e2e.harness import ANA, BO, CHANNEL, HIRING_MANAGER, RECRUITER, RunningBot
-from tests.fakeslack import FakeSlack
 
 ENDED_TOGETHER = 230  # more than two pages of due work
 
