@@ -20,7 +20,9 @@ RETENTION_JOB_ID = "debrief-retention"
 def tick(flows: Flows, clock: Callable[[], datetime]) -> None:
     """One pass: owe what is due, deliver what is owed. Errors are logged; the next tick retries."""
     try:
-        report = flows.tick(now=clock())
+        now = clock()
+        report = flows.tick(now=now)
+        flows.record_tick(now=now)
     except Exception:
         log.exception("tick failed; the next one will pick up where it left off")
         return

@@ -112,3 +112,12 @@ class OutboxRow(SQLModel, table=True):
     result_channel: str | None = Field(default=None, max_length=32)
     result_ts: str | None = Field(default=None, max_length=32)
     last_error: str | None = Field(default=None, sa_type=Text)
+
+
+class HeartbeatRow(SQLModel, table=True):
+    """When a recurring job last finished (`name` = "tick"): what `debrief-bot doctor` reads."""
+
+    __tablename__ = "heartbeat"
+
+    name: str = Field(primary_key=True, max_length=32)
+    at: datetime = Field(sa_type=DateTime(timezone=True))
