@@ -30,9 +30,7 @@ class HealthStore(Store):
     def record_tick(self, *, now: datetime) -> None:
         """Note that a scheduler tick finished at `now` (one row, updated in place)."""
         with self._session(write=True) as session:
-            moved = session.execute(
-                update(HeartbeatRow).where(col(HeartbeatRow.name) == TICK).values(at=now)
-            )
+            moved = session.execute(update(HeartbeatRow).where(col(HeartbeatRow.name) == TICK).values(at=now))
             if moved.rowcount == 0:  # type: ignore[attr-defined]
                 session.add(HeartbeatRow(name=TICK, at=now))
             try:
