@@ -60,14 +60,17 @@ def run(*, out: Path | None = None, seed: int = 1) -> DemoResult:
 
 
 def _mark_key_surfaces(recorder: Recorder) -> None:
-    """Name the surfaces the README shows: the first summary, the first debrief modal, a Home tab."""
+    """Name the surfaces the README shows: the first summary, the first debrief modal, and the
+    recruiter's Home tab while a debrief is missing."""
     summary = next(
         s for s in recorder.surfaces
         if s.kind == "message" and s.where.startswith("#") and "Who said what" in json.dumps(s.blocks)
     )  # fmt: skip
     modal = next(s for s in recorder.surfaces if s.kind == "modal" and "Maya Chen" in json.dumps(s.payload)
                  and (s.payload.get("callback_id") == "debrief"))  # fmt: skip
-    home = [s for s in recorder.surfaces if s.kind == "home"][-1]
+    home = next(
+        s for s in recorder.surfaces if s.kind == "home" and "Awaiting feedback" in json.dumps(s.payload)
+    )
     for role, surface in (("summary", summary), ("debrief-modal", modal), ("home", home)):
         recorder.surfaces[surface.number - 1] = Surface(**{**surface.__dict__, "role": role})
 

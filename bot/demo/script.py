@@ -181,7 +181,9 @@ class Script:
         self.debrief(
             PRIYA, INTERVIEW_AT + timedelta(hours=1, minutes=40), "Priya (Kolkata, 20:10) writes hers"
         )
+        self.home(RITA, "Rita opens debrief-bot's Home tab: one debrief is still missing")
         self.reminder()
+        self.home(BO, "Bo opens debrief-bot's Home tab from the reminder")
         self.debrief(BO, INTERVIEW_AT + timedelta(hours=3, minutes=30), "Bo (New York, 12:30) writes his")
         self.summary()  # all three are in: the next tick posts it
         self.who_said_what()
