@@ -7,7 +7,7 @@ import contextlib
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -120,7 +120,3 @@ def start(slack: FakeSlack, settings: Settings, clock: SimClock) -> Stage:
     )
     clock.before_advance.append(stage.settle)
     return stage
-
-
-def at(day: datetime, hours: float) -> datetime:
-    return day + timedelta(hours=hours)

@@ -166,14 +166,3 @@ class Recorder:
             self.add(
                 "ephemeral", f"only {self.name(self.actor)}", "where they clicked", _message_payload(p), when
             )
-
-    def mark(self, role: str, kind: str) -> Surface:
-        """Give the latest surface of this kind a role (e.g. "summary"), for screenshots and tests."""
-        self.collect()
-        for i in range(len(self.surfaces) - 1, -1, -1):
-            surface = self.surfaces[i]
-            if surface.kind == kind:
-                marked = Surface(**{**surface.__dict__, "role": role})
-                self.surfaces[i] = marked
-                return marked
-        raise LookupError(f"no {kind} surface to mark as {role}")
