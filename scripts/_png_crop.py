@@ -52,8 +52,16 @@ def png(width: int, height: int, colour: int, rows: list[bytearray]) -> bytes:
     header = struct.pack(">IIBBBBB", width, height, 8, colour, 0, 0, 0)
     above = [bytearray(len(rows[0])), *rows[:-1]]
     # filter 2 ("Up") on every row: flat screenshots compress to almost nothing
-    raw = b"".join(b"\x02" + bytes((x - y) & 255 for x, y in zip(row, prev, strict=True)) for row, prev in zip(rows, above, strict=True))
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b"")
+    raw = b"".join(
+        b"\x02" + bytes((x - y) & 255 for x, y in zip(row, prev, strict=True))
+        for row, prev in zip(rows, above, strict=True)
+    )
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw, 9))
+        + chunk(b"IEND", b"")
+    )
 
 
 def main(source: str, target: str) -> None:
@@ -64,7 +72,9 @@ def main(source: str, target: str) -> None:
         Path(target).write_bytes(data)
         return
     bpp = 3 if colour == 2 else 4
-    rows = unfilter(zlib.decompress(b"".join(body for kind, body in parts if kind == b"IDAT")), width, height, bpp)
+    rows = unfilter(
+        zlib.decompress(b"".join(body for kind, body in parts if kind == b"IDAT")), width, height, bpp
+    )
     background = rows[-1]
     last = max((y for y, row in enumerate(rows) if row != background), default=height - 1)
     rows = rows[: min(height, last + 1 + MARGIN)]

@@ -29,7 +29,7 @@ display:flex;align-items:center;justify-content:center;flex:none;font-size:15px}
 .content{flex:1;min-width:0}.meta{display:flex;gap:6px;align-items:baseline}
 .badge{font-size:10px;background:#e8e8e8;color:#616061;border-radius:3px;padding:0 4px;font-weight:700}
 .time{color:#616061;font-size:12px}
-.ephemeral-note{font-size:12px;color:#616061;margin-top:6px}.ephemeral-note:before{content:"👁 "}
+.ephemeral-note,.edited-note{font-size:12px;color:#616061;margin-top:6px}.ephemeral-note:before{content:"👁 "}
 .header{font-size:18px;font-weight:900;margin:6px 0 4px}
 .section{display:flex;gap:12px;margin:4px 0}.section .body{flex:1;min-width:0}
 .text{white-space:normal;overflow-wrap:anywhere}
@@ -101,7 +101,7 @@ def surface_html(surface: Surface, names: Mapping[str, str], *, app_name: str) -
         if surface.kind == "ephemeral":
             stage += '<div class="ephemeral-note">Only visible to you</div>'
         if surface.kind == "edited":
-            stage += '<div class="ephemeral-note">(edited)</div>'
+            stage += '<div class="edited-note">(edited)</div>'
     role = f' data-role="{html.escape(surface.role)}"' if surface.role else ""
     who = f"{surface.audience} · {surface.where}"
     return (

@@ -93,7 +93,7 @@ class Recorder:
         user = channel[1:] if channel.startswith("D") and channel[1:] in self.names else channel
         if user in self.names and user[0] in "UW":
             return self.name(user), f"direct message from {self.name('UBOT')}"
-        return f"everyone in #{self.name(channel)}", f"#{self.name(channel)}"
+        return "everyone in the channel", f"#{self.name(channel)}"
 
     def add(self, kind: str, audience: str, where: str, payload: dict[str, Any], when: datetime) -> Surface:
         surface = Surface(

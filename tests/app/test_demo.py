@@ -48,7 +48,7 @@ def test_every_surface_of_the_story_is_there_in_order(demo: DemoResult) -> None:
     titles = [s.title for s in demo.surfaces if s.kind == "modal"]
     assert titles[:2] == ["Schedule interview", "Interview scheduled"]
     assert titles.count("Debrief") == 3 and titles[-1] == "Who said what"
-    channel = [text(p) for p in where(demo, "message", "everyone in #hiring-platform")]
+    channel = [text(p) for p in where(demo, "message", "everyone in the channel")]
     assert "Time to debrief" in channel[0]
     [summary] = [m for m in channel if "Who said what" in m]
     assert "deal-breaker raised by <@UBO>" in summary  # the veto, from Bo's answer
