@@ -71,8 +71,18 @@ def _ago(delta: timedelta) -> str:
 # ---- the database -------------------------------------------------------------------------------
 def database(settings: Settings, engine_for: Callable[[str], Engine], now: datetime) -> Iterator[Line]:
     """Reachable, migrated, and what the scheduler and the outbox left in it."""
-    url = make_url(settings.database_url)
-    shown = url.render_as_string(hide_password=True)
+    try:
+        url = make_url(settings.database_url)
+        shown = url.render_as_string(hide_password=True)
+        url.get_dialect()  # the driver is importable
+    except (SQLAlchemyError, ImportError) as exc:
+        yield fail(
+            "Database",
+            f"DATABASE_URL can't be used ({type(exc).__name__}: {str(exc).splitlines()[0][:160]})",
+            "Use sqlite:///debrief.db or postgresql+psycopg://user:password@host/db "
+            "(PostgreSQL needs `pip install 'debrief-bot[postgres]'`).",
+        )
+        return
     on_file = url.drivername.startswith("sqlite") and url.database not in (None, "", ":memory:")
     if on_file and not Path(url.database or "").exists():
         yield fail(

@@ -282,6 +282,15 @@ def test_a_database_that_is_missing_or_not_migrated(fake: FakeSlack, tmp_path: P
     assert lines["Scheduler"][0].status is Status.SKIP
 
 
+def test_a_database_url_that_cannot_be_used(fake: FakeSlack) -> None:
+    for url in ("nonsense", "mysql+nosuchdriver://u@h/db"):
+        bad = failed(check(fake, url))
+        assert set(bad) == {"Database"}, url
+        assert "DATABASE_URL can't be used" in bad["Database"].detail and "sqlite:///" in bad["Database"].fix
+    bad = failed(check(fake, "postgresql+psycopg://nobody:secret@127.0.0.1:1/none"))
+    assert "cannot connect" in bad["Database"].detail and "secret" not in bad["Database"].detail
+
+
 def test_unreadable_settings_are_the_one_failed_line() -> None:
     def broken() -> Settings:
         raise SettingsError("DEBRIEF_TICK_SECONDS: Input should be greater than 0 (got '-1')")
