@@ -15,8 +15,9 @@ from typing import TextIO
 from slack_sdk import WebClient
 from sqlalchemy import Engine
 
-from bot.doctor import checks
-from bot.doctor.checks import NEEDS_TOKEN, Line, Status, fail, ok, skip
+from bot.doctor import slack
+from bot.doctor.database import database
+from bot.doctor.lines import NEEDS_TOKEN, Line, Status, fail, ok, skip
 from bot.settings import Settings, SettingsError, load_settings
 from storage.database import make_engine
 
@@ -44,7 +45,7 @@ def diagnose(
     except SettingsError as exc:
         return [fail("Settings", str(exc), "Correct it in the environment or .env (see .env.example).")]
     lines = [_settings(settings)]
-    lines += list(checks.database(settings, engine_for, now()))
+    lines += list(database(settings, engine_for, now()))
     lines += _slack(settings, now)
     return lines
 
@@ -64,17 +65,17 @@ def _slack(settings: Settings, now: Callable[[], datetime]) -> list[Line]:
         return [skip(title, "needs SLACK_BOT_TOKEN") for title in titles]
     client_for = _client(settings)
     client = client_for(settings.slack_bot_token)
-    auth, identity = checks.authenticate(client, settings)
-    mode = checks.connection_mode(settings, client_for)
+    auth, identity = slack.authenticate(client, settings)
+    mode = slack.connection_mode(settings, client_for)
     if identity is None:
         return [auth, mode, *(skip(title, NEEDS_TOKEN) for title in titles[1:])]
     return [
         auth,
         mode,
-        checks.scopes(identity),
-        *checks.channel(client, settings, identity),
-        checks.recruiters(client, settings),
-        checks.clock_skew(identity, now()),
+        slack.scopes(identity),
+        *slack.channel(client, settings, identity),
+        slack.recruiters(client, settings),
+        slack.clock_skew(identity, now()),
     ]
 
 

@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from bot.doctor import diagnose, render
-from bot.doctor.checks import Line, Status
+from bot.doctor.lines import Line, Status
 from bot.doctor.scopes import FEATURES
 from bot.settings import Settings, SettingsError
 from fakeslack import FakeSlack
