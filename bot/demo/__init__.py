@@ -93,6 +93,7 @@ def write(surfaces: list[Surface], who: dict[str, str], out: Path | None) -> Pat
             "role": surface.role,
             "block_kit_builder": surface.builder_url,
             "payload": surface.payload,
+            "submitted_state": surface.state,
         }
         (raw / f"{surface.slug}.json").write_text(json.dumps(record, indent=2, ensure_ascii=False), "utf-8")
     page = out / "index.html"
@@ -112,7 +113,7 @@ def transcript(surfaces: list[Surface], who: dict[str, str], stream: TextIO) -> 
             f"  #{surface.number} {surface.kind} · {surface.audience} · {surface.where} · {when}", file=stream
         )
         if surface.kind in ("modal", "home"):
-            lines = view_lines(surface.payload, who)
+            lines = view_lines(surface.payload, who, surface.state)
         elif surface.blocks:
             lines = block_lines(surface.blocks, who)
         else:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 Names = Mapping[str, str]  # user/channel/user-group id -> display name
@@ -50,6 +51,57 @@ def _text_of(obj: Any, names: Names) -> str:
     return ""
 
 
+# ---- what a person chose or typed -------------------------------------------------------------
+State = Mapping[str, Mapping[str, Mapping[str, Any]]]  # a submission's state.values
+
+_INITIAL = {  # state.values key -> the element field that shows the same choice
+    "selected_option": "initial_option",
+    "selected_options": "initial_options",
+    "value": "initial_value",
+    "selected_user": "initial_user",
+    "selected_users": "initial_users",
+    "selected_conversation": "initial_conversation",
+    "selected_channel": "initial_channel",
+    "selected_date": "initial_date",
+    "selected_date_time": "initial_date_time",
+}
+
+
+def filled(block: Mapping[str, Any], state: State | None) -> Mapping[str, Any]:
+    """An input block showing what was submitted in it (as the person saw the form before Submit)."""
+    element = block.get("element") or {}
+    entry = (state or {}).get(str(block.get("block_id")), {}).get(str(element.get("action_id")))
+    if not entry:
+        return block
+    shown = dict(element)
+    for key, initial in _INITIAL.items():
+        if entry.get(key) not in (None, []):
+            shown[initial] = entry[key]
+    return {**block, "element": shown}
+
+
+def _chosen(element: Mapping[str, Any], names: Names) -> str | None:
+    """What a select, picker or number box shows once something is chosen."""
+    if element.get("initial_option"):
+        return _text_of(element["initial_option"].get("text"), names)
+    if element.get("initial_user"):
+        return "@" + names.get(element["initial_user"], element["initial_user"])
+    if element.get("initial_users"):
+        return ", ".join("@" + names.get(u, u) for u in element["initial_users"])
+    channel = element.get("initial_conversation") or element.get("initial_channel")
+    if channel:
+        return "#" + names.get(channel, channel)
+    if element.get("initial_date_time"):
+        return datetime.fromtimestamp(int(element["initial_date_time"]), UTC).strftime(
+            "%a %d %b %Y, %H:%M UTC"
+        )
+    if element.get("initial_value") and element.get("type") == "number_input":
+        return str(element["initial_value"])
+    if element.get("initial_date"):
+        return str(element["initial_date"])
+    return None
+
+
 # ---- the terminal -------------------------------------------------------------------------------
 def _indent(text: str, prefix: str = "  ") -> list[str]:
     return [prefix + line if line else prefix.rstrip() for line in text.splitlines() or [""]]
@@ -64,8 +116,12 @@ def _element_text(element: Mapping[str, Any], names: Names) -> str:
         return _text_of(element, names)
     if kind == "image":
         return f"🖼 {element.get('alt_text', '')}"
+    chosen = _chosen(element, names)
+    arrow = "" if kind == "number_input" else " ▾"
+    if chosen:
+        return f"[ {chosen}{arrow} ]"
     placeholder = _text_of(element.get("placeholder"), names)
-    return f"[ {placeholder or kind} ▾ ]"
+    return f"[ {placeholder or kind}{arrow} ]"
 
 
 def _options(element: Mapping[str, Any], names: Names) -> list[str]:
@@ -100,10 +156,11 @@ def _input_lines(block: Mapping[str, Any], names: Names) -> list[str]:
     return lines
 
 
-def block_lines(blocks: Sequence[Mapping[str, Any]], names: Names) -> list[str]:
-    """Each block as a few indented lines: headers underlined, fields two by two, buttons in brackets."""
+def block_lines(blocks: Sequence[Mapping[str, Any]], names: Names, state: State | None = None) -> list[str]:
+    """Each block as a few indented lines: headers underlined, fields two by two, buttons in brackets;
+    inputs show what `state` (a submission) put in them."""
     lines: list[str] = []
-    for block in blocks:
+    for block in (filled(b, state) for b in blocks):
         kind = block.get("type")
         if kind == "header":
             title = _text_of(block.get("text"), names)
@@ -128,9 +185,9 @@ def block_lines(blocks: Sequence[Mapping[str, Any]], names: Names) -> list[str]:
     return lines
 
 
-def view_lines(view: Mapping[str, Any], names: Names) -> list[str]:
+def view_lines(view: Mapping[str, Any], names: Names, state: State | None = None) -> list[str]:
     """A modal as a box: title, blocks, then its Cancel/Submit buttons; a Home tab as its blocks."""
-    lines = block_lines(view.get("blocks") or [], names)
+    lines = block_lines(view.get("blocks") or [], names, state)
     if view.get("type") != "modal":
         return lines
     title = _text_of(view.get("title"), names)
@@ -204,15 +261,19 @@ def _element_html(element: Mapping[str, Any], names: Names) -> str:
         css = "field tall" if element.get("multiline") else "field"
         return f'<div class="{css}{"" if initial else " placeholder"}">{shown}</div>'
     placeholder = _text_of(element.get("placeholder"), names)
-    chosen = element.get("initial_option") or {}
-    shown = _text_of(chosen.get("text"), names) if chosen else placeholder or str(kind).replace("_", " ")
-    return f'<div class="field select{"" if chosen else " placeholder"}">{html.escape(shown)}<span>▾</span></div>'
+    chosen = _chosen(element, names)
+    shown = chosen or placeholder or str(kind).replace("_", " ")
+    empty = "" if chosen else " placeholder"
+    if kind == "number_input":
+        return f'<div class="field{empty}">{html.escape(shown)}</div>'
+    return f'<div class="field select{empty}">{html.escape(shown)}<span>▾</span></div>'
 
 
-def blocks_html(blocks: Sequence[Mapping[str, Any]], names: Names) -> str:
-    """Each block as Slack lays it out: headers, sections with fields and accessories, inputs."""
+def blocks_html(blocks: Sequence[Mapping[str, Any]], names: Names, state: State | None = None) -> str:
+    """Each block as Slack lays it out: headers, sections with fields and accessories, inputs (with
+    what `state` put in them)."""
     out: list[str] = []
-    for block in blocks:
+    for block in (filled(b, state) for b in blocks):
         kind = block.get("type")
         if kind == "header":
             out.append(f'<div class="header">{_text_html(block.get("text"), names)}</div>')
@@ -246,9 +307,9 @@ def blocks_html(blocks: Sequence[Mapping[str, Any]], names: Names) -> str:
     return "".join(out)
 
 
-def view_html(view: Mapping[str, Any], names: Names, *, app_name: str) -> str:
+def view_html(view: Mapping[str, Any], names: Names, *, app_name: str, state: State | None = None) -> str:
     """A modal as Slack's dialog (title bar, body, Cancel/Submit) or a Home tab as its page."""
-    body = blocks_html(view.get("blocks") or [], names)
+    body = blocks_html(view.get("blocks") or [], names, state)
     if view.get("type") != "modal":
         return f'<div class="home"><div class="tabs"><b>Home</b><span>Messages</span><span>About</span></div>{body}</div>'
     title = _text_html(view.get("title"), names)

@@ -54,7 +54,7 @@ border-bottom:1px solid #e1e1e1}.modal-title .x{margin-left:auto;color:#616061;f
 border-top:1px solid #e1e1e1}
 .input{margin:12px 0}.input label{display:block;font-weight:700;margin-bottom:6px}
 .optional{font-weight:400;color:#616061}
-.field{border:1px solid #c7c7c7;border-radius:4px;padding:7px 10px;min-height:36px}.field.tall{min-height:72px}
+.field{border:1px solid #c7c7c7;border-radius:4px;padding:7px 10px;min-height:36px;white-space:pre-wrap}.field.tall{min-height:72px}
 .field.placeholder{color:#8a8a8a}.field.select{display:flex;justify-content:space-between}
 .hint{font-size:12px;color:#616061;margin-top:4px}
 .choice{display:flex;align-items:center;gap:8px;margin:4px 0}
@@ -88,7 +88,7 @@ def _avatar(colours: Mapping[str, str]) -> Callable[[str], str]:
 def surface_html(surface: Surface, names: Mapping[str, str], *, app_name: str) -> str:
     when = surface.when.strftime("%a %d %b, %H:%M UTC")
     if surface.kind in ("modal", "home"):
-        stage = view_html(surface.payload, names, app_name=app_name)
+        stage = view_html(surface.payload, names, app_name=app_name, state=surface.state)
     else:
         stage = message_html(
             surface.blocks,

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.ids import Action
-from fakeslack import FakeSlack, last_view
+from fakeslack import FakeSlack, build_state_values, last_view
 
 from .stage import Stage
 from .surfaces import Recorder
@@ -210,6 +210,7 @@ class Script:
             "channel": CHANNEL,
             "notes": "Second round. Focus on distributed systems and how she works with others.",
         }
+        self.rec.submitted(view["id"], build_state_values(view, values))
         response = self.requests.view_submission(view, values, user_id=RITA.id)
         self.rec.answered(response.json())
 
@@ -239,6 +240,7 @@ class Script:
         last = " — the last one in, so the next tick posts the summary" if person is BO else ""
         self.step(f"{person.real_name} answers and presses Submit{last}", person.id)
         receipts = self.posted_to(person.id)
+        self.rec.submitted(modal["id"], build_state_values(modal, self.answers[person.id]))
         response = self.requests.view_submission(modal, self.answers[person.id], user_id=person.id)
         self.rec.answered(response.json())
         self.wait("chat.postMessage", lambda c: c.params.get("channel") == person.id, count=receipts + 1)

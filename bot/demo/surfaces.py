@@ -27,6 +27,8 @@ class Surface:
     step: str  # what the people did just before
     payload: dict[str, Any]  # the JSON Slack renders: {"blocks": [...]} or the view
     role: str = ""  # names the demo's key surfaces: summary, debrief-modal, home
+    state: dict[str, Any] | None = None  # a modal's state.values when it was submitted
+    view_id: str = ""  # the modal's id at Slack
 
     @property
     def title(self) -> str:
@@ -95,13 +97,26 @@ class Recorder:
             return self.name(user), f"direct message from {self.name('UBOT')}"
         return "everyone in the channel", f"#{self.name(channel)}"
 
-    def add(self, kind: str, audience: str, where: str, payload: dict[str, Any], when: datetime) -> Surface:
+    def add(
+        self, kind: str, audience: str, where: str, payload: dict[str, Any], when: datetime, view_id: str = ""
+    ) -> Surface:
         surface = Surface(
             number=len(self.surfaces) + 1, kind=kind, when=when, audience=audience, where=where,
-            step=self.step_text, payload=payload,
+            step=self.step_text, payload=payload, view_id=view_id,
         )  # fmt: skip
         self.surfaces.append(surface)
         return surface
+
+    def submitted(self, view_id: str, state: dict[str, Any]) -> None:
+        """Show a modal as its person submitted it: what they chose and typed, in the form."""
+        self.collect()
+        for i in range(len(self.surfaces) - 1, -1, -1):
+            surface = self.surfaces[i]
+            if surface.kind == "modal" and surface.view_id == view_id:
+                where = surface.where + ", shown as they submitted it"
+                self.surfaces[i] = Surface(**{**surface.__dict__, "state": state, "where": where})
+                return
+        raise LookupError(f"no modal {view_id} was shown")
 
     def answered(self, body: Any) -> None:
         """The bot's answer to a request: an ephemeral reply to a command, or a modal's next view."""
@@ -155,7 +170,7 @@ class Recorder:
         elif call.method in ("views.open", "views.push"):
             view_id = str((response.get("view") or {}).get("id"))
             self._modal_owner[view_id] = self.actor
-            self.add("modal", self.name(self.actor), "a modal over Slack", dict(p["view"]), when)
+            self.add("modal", self.name(self.actor), "a modal over Slack", dict(p["view"]), when, view_id)
         elif call.method == "views.update":
             owner = self._modal_owner.get(str(p.get("view_id")), self.actor)
             self.add("modal", self.name(owner), "the open modal, updated", dict(p["view"]), when)

@@ -93,6 +93,7 @@ def test_the_page_is_self_contained_and_shows_every_surface(demo: DemoResult) ->
     for role in ("summary", "debrief-modal", "home"):
         assert f'data-role="{role}"' in page
     assert "Maya Chen" in page and "Who said what" in page and "Only visible to you" in page
+    assert "Had read our post" in page or "Asked sharp questions" in page  # Ana's answers, in her form
 
 
 def test_each_builder_link_carries_its_surface(demo: DemoResult) -> None:
@@ -110,6 +111,9 @@ def test_out_holds_the_raw_json_of_every_surface(demo: DemoResult) -> None:
     summary = next(s for s in demo.surfaces if s.role == "summary")
     record = json.loads((demo.page.parent / "surfaces" / f"{summary.slug}.json").read_text())
     assert record["payload"] == summary.payload and record["where"] == "#hiring-platform"
+    modal = next(s for s in demo.surfaces if s.role == "debrief-modal")
+    record = json.loads((demo.page.parent / "surfaces" / f"{modal.slug}.json").read_text())
+    assert record["submitted_state"]["fit"]["fit"]["selected_option"]["value"] == "4"
 
 
 def test_the_transcript_says_who_sees_what_where_and_when(demo: DemoResult) -> None:
@@ -117,12 +121,16 @@ def test_the_transcript_says_who_sees_what_where_and_when(demo: DemoResult) -> N
     transcript(demo.surfaces, demo.names, stream)
     out = stream.getvalue()
     assert "▶ Rita types `/debrief schedule` in #hiring-platform" in out
-    assert "modal · Rita Okafor · a modal over Slack · Mon 08:00 UTC" in out
+    assert "modal · Rita Okafor · a modal over Slack, shown as they submitted it · Mon 08:00 UTC" in out
     assert "message · Bo Lindqvist · direct message from debrief-bot · Mon 16:05 UTC" in out  # the reminder
     assert "ephemeral · only Rita Okafor" in out
     assert "[ Write debrief* ]" in out and "[ Who said what ]" in out  # buttons (* = primary)
     assert "@Carlos Mendes" in out and "<@" not in out  # mentions read as names
     assert "○ Strong no" in out  # a modal's choices
+    # a submitted form shows what its person chose and typed
+    assert "modal · Ana Souza · a modal over Slack, shown as they submitted it" in out
+    assert "◉ Great fit" in out and "☑ Depth in a skill" in out
+    assert "[ @Ana Souza, @Priya Nair, @Bo Lindqvist ▾ ]" in out and "[ Mon 02 Mar 2026, 13:00 UTC ▾ ]" in out
 
 
 def test_the_seed_varies_the_answers_not_the_story(demo: DemoResult, tmp_path: Path) -> None:
