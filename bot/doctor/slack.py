@@ -50,6 +50,13 @@ class Identity:
 
 
 def authenticate(client: WebClient, settings: Settings) -> tuple[Line, Identity | None]:
+    if not settings.slack_bot_token.startswith(("xoxb-", "xoxe.xoxb-")):  # the latter: rotating tokens
+        kind = "a user token" if settings.slack_bot_token.startswith("xoxp-") else "not a bot token"
+        return fail(
+            "Bot token",
+            f"SLACK_BOT_TOKEN is {kind} (a bot token starts with xoxb-)",
+            AUTH_FIXES["not_allowed_token_type"],
+        ), None
     try:
         response = client.auth_test()
     except SlackApiError as exc:

@@ -144,6 +144,13 @@ def test_an_invalid_token(database: str) -> None:
     assert "invalid_auth" in bad["Bot token"].detail and "xoxb-" in bad["Bot token"].fix
 
 
+def test_a_user_token_in_place_of_the_bot_token(fake: FakeSlack, database: str) -> None:
+    bad = failed(check(fake, database, slack_bot_token="xoxp-someone"))
+    assert set(bad) == {"Bot token"}
+    assert "a user token" in bad["Bot token"].detail and "(xoxb-…)" in bad["Bot token"].fix
+    assert fake.calls("auth.test") == []
+
+
 def test_an_archived_channel(database: str) -> None:
     with slack() as fake:
         fake.add_channel(CHANNEL, "hiring", archived=True)
