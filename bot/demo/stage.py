@@ -19,6 +19,7 @@ from bot.http import SlackWsgi
 from bot.scheduler import build_scheduler
 from bot.settings import Settings
 from fakeslack import FakeSlack, SlackRequester
+from storage.health import read_health
 
 SIGNING_SECRET = "demo-signing-secret"  # shared by the stand-in and the bot; never leaves this machine
 BOT_TOKEN = "xoxb-demo"
@@ -56,13 +57,18 @@ class Stage:
     _thread: threading.Thread
 
     def settle(self, timeout: float = 10.0) -> None:
-        """Wait until nothing owed is in flight, so moving the clock can't race a send."""
+        """Wait until everything owed by now has been sent, so each step's messages are filed under
+        it and moving the clock can't race a send."""
         deadline = time.monotonic() + timeout
         if not self.bot.dispatcher.wait_idle(timeout):
             raise TimeoutError("the bot is still sending what a request owed")
-        while self.bot.repository.outbox_counts().in_flight:
+        repository = self.bot.repository
+        while (
+            repository.outbox_counts().in_flight
+            or read_health(repository.engine, now=self.bot.clock()).pending
+        ):
             if time.monotonic() > deadline:
-                raise TimeoutError("the outbox still has messages in flight")
+                raise TimeoutError("the outbox still owes messages that are due")
             time.sleep(0.01)
 
     def stop(self) -> None:
