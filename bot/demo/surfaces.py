@@ -125,7 +125,7 @@ class Recorder:
             return
         if body.get("response_action") == "update" and isinstance(body.get("view"), dict):
             self.add(
-                "modal", self.name(self.actor), "modal (updated after Submit)", body["view"], self.clock()
+                "modal", self.name(self.actor), "the modal, updated after Submit", body["view"], self.clock()
             )
         elif body.get("response_action") == "errors":
             errors = "\n".join(f"• {v}" for v in (body.get("errors") or {}).values())
@@ -139,7 +139,11 @@ class Recorder:
         elif body.get("text") or body.get("blocks"):
             payload = _message_payload(body)
             self.add(
-                "ephemeral", f"only {self.name(self.actor)}", "where they typed it", payload, self.clock()
+                "ephemeral",
+                f"only {self.name(self.actor)}",
+                "where they typed the command",
+                payload,
+                self.clock(),
             )
 
     def collect(self) -> None:
