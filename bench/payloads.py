@@ -13,8 +13,8 @@ from urllib.parse import urlencode
 from bench.config import APP_ID, SIGNING_SECRET, TEAM_ID
 from bot.views.debrief import debrief_modal
 from bot.views.messages import prompt_dm
+from fakeslack import build_state_values, slack_signature
 from storage.repository import Repository
-from tests.fakeslack import build_state_values, slack_signature
 
 FORM = "application/x-www-form-urlencoded"
 COMMAND, CLICK, SUBMIT = "/debrief schedule", "Write debrief click", "debrief view_submission"

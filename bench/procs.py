@@ -18,7 +18,7 @@ from typing import Any
 
 from bench.config import BOT_TOKEN, SIGNING_SECRET
 from bench.report import Section
-from tests.fakeslack import RemoteFake
+from fakeslack import RemoteFake
 
 ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 60.0
@@ -124,8 +124,8 @@ def fake_slack(
     channels: Sequence[str] = (),
     channel_rate: float = 0.0,
 ) -> Iterator[tuple[Running, RemoteFake]]:
-    """`python -m tests.fakeslack` in its own process, with these users and channels."""
-    command = [sys.executable, "-m", "tests.fakeslack", "--port", "0", "--latency-ms", str(latency_ms)]
+    """`python -m fakeslack` in its own process, with these users and channels."""
+    command = [sys.executable, "-m", "fakeslack", "--port", "0", "--latency-ms", str(latency_ms)]
     command += [f"--user={user}" for user in users]
     command += [f"--channel={channel}:{channel.lower()}" for channel in channels]
     if channel_rate:

@@ -16,9 +16,9 @@ from bench.payloads import CLICK, COMMAND, SHAPES, SUBMIT, Templates
 from bench.procs import Running, bare_bolt, bot, fake_slack, note_problems, settle
 from bench.report import Section, Table, fmt
 from bench.seed import HIRING_MANAGER, RECRUITER, OpenPanels, channel_id, seed_open, user_id
+from fakeslack import RemoteFake
 from storage.database import make_engine, upgrade
 from storage.repository import Repository
-from tests.fakeslack import RemoteFake
 
 RATIO_TARGET = 1.5
 SUBMIT_P99_TARGET_MS = 50.0

@@ -1,4 +1,5 @@
-"""`debrief-bot` (= `python -m bot`): run the bot, run only its scheduler, or upgrade the database."""
+"""`debrief-bot` (= `python -m bot`): run the bot, run only its scheduler, upgrade the database, see a
+demo without Slack, or check an installation."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import logging
 import signal
 import sys
 import threading
+from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
 
@@ -39,6 +41,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     outbox.add_argument("action", nargs="?", choices=["list", "retry"], default="list")
     outbox.add_argument("id", nargs="?", type=int, help="the dead letter to send again (from the list)")
+    demo = commands.add_parser(
+        "demo", help="see it work without Slack: a scripted hiring team against a local Slack stand-in"
+    )
+    demo.add_argument(
+        "--out", type=Path, help="write index.html and every surface's JSON into this directory"
+    )
+    demo.add_argument("--seed", type=int, default=1, help="vary the interviewers' answers (default 1)")
+    commands.add_parser("doctor", help="check settings, database, token, scopes, channel and scheduler")
     return parser
 
 
@@ -49,6 +59,16 @@ def _fail(message: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "demo":  # needs no settings at all: nothing is read from the environment
+        from bot.demo import main as demo
+
+        configure_logging("WARNING")
+        return demo(args.out, args.seed)
+    if args.command == "doctor":  # reports unreadable settings as its first failed check
+        from bot.doctor import main as doctor
+
+        configure_logging("ERROR")
+        return doctor()
     try:
         settings = load_settings()
     except SettingsError as exc:

@@ -45,7 +45,9 @@ class Ticker:
         """One pass: owe what is due, deliver what is owed. Errors are logged; the next tick retries."""
         with self._running:
             try:
-                report = self.flows.tick(now=self.clock())
+                now = self.clock()
+                report = self.flows.tick(now=now)
+                self.flows.record_tick(now=now)
             except Exception:
                 log.exception("tick failed; the next one will pick up where it left off")
                 return

@@ -30,6 +30,7 @@ from bot.domain.models import (
     Recommendation,
 )
 from storage.claims import ClaimStore
+from storage.health import HealthStore
 from storage.lifecycle import LifecycleStore
 from storage.outbox import DeadLetter, OutboxCounts, OutboxItem, Outgoing, SentMessage
 from storage.rows import (
@@ -93,7 +94,7 @@ class SavedDebrief:
     submitted: int  # debriefs for the interview now, this one included
 
 
-class Repository(ClaimStore, LifecycleStore, SourceStore):
+class Repository(ClaimStore, LifecycleStore, SourceStore, HealthStore):
     """Typed access to the database; keyword-only arguments, one short session per call."""
 
     def create_interview(

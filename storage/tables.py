@@ -155,3 +155,12 @@ class SourceStateRow(SQLModel, table=True):
     last_error: str | None = Field(default=None, sa_type=Text)
     error_since: datetime | None = _utc_column()
     alerted: bool = False
+
+
+class HeartbeatRow(SQLModel, table=True):
+    """When a recurring job last finished (`name` = "tick"): what `debrief-bot doctor` reads."""
+
+    __tablename__ = "heartbeat"
+
+    name: str = Field(primary_key=True, max_length=32)
+    at: datetime = Field(sa_type=DateTime(timezone=True))

@@ -59,6 +59,10 @@ class TickFlows(FlowsBase):
         delivered = self.deliver(now=now)
         return TickReport(prompted=prompted, reminded=reminded, summarised=summarised, delivered=delivered)
 
+    def record_tick(self, *, now: datetime) -> None:
+        """The scheduler's heartbeat: `debrief-bot doctor` reads when the last tick finished."""
+        self.repository.record_tick(now=now)
+
 
 PAGE = 100  # due work is claimed a page at a time: short transactions, however much ended at once
 

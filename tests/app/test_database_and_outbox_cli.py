@@ -15,11 +15,11 @@ import pytest
 from sqlalchemy import text
 
 from bot.__main__ import main
+from fakeslack import FakeSlack
 from storage.database import current_revision, make_engine, open_database, upgrade
 from storage.repository import Outgoing, Repository
 from tests.conftest import POSTGRES_URL, _postgres_schema_url
 from tests.e2e.procs import scheduler_env, start_scheduler, wait_until
-from tests.fakeslack import FakeSlack
 
 ROOT = Path(__file__).resolve().parents[2]
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

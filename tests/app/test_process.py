@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakeslack import FakeSlack, SlackRequester
+from fakeslack import FakeSlack, SlackRequester
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "process-signing-secret"

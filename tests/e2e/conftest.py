@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
+from fakeslack import FakeSlack
 from tests.conftest import FakeClock
 from tests.e2e.harness import RunningBot, settings_for, start_bot, workspace
-from tests.fakeslack import FakeSlack
 
 StartBot = Callable[..., RunningBot]
 

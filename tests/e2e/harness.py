@@ -18,7 +18,7 @@ from bot.app import Bot, build
 from bot.http import SlackWsgi
 from bot.scheduler import build_scheduler
 from bot.settings import Settings
-from tests.fakeslack import FakeSlack, SlackRequester
+from fakeslack import FakeSlack, SlackRequester
 
 SIGNING_SECRET = "e2e-signing-secret"
 RECRUITER, ANA, BO, HIRING_MANAGER, OUTSIDER = "UREC", "UANA", "UBO", "UHM", "UOUT"

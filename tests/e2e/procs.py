@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlalchemy import Engine, MetaData, select
 
-from tests.fakeslack import Call, FakeSlack
+from fakeslack import Call, FakeSlack
 
 ROOT = Path(__file__).resolve().parents[2]
 

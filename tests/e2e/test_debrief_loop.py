@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from bot.ids import Action
+from fakeslack import FakeSlack, last_view
 from tests.conftest import FakeClock
 from tests.e2e.conftest import StartBot
 from tests.e2e.harness import (
@@ -21,7 +22,6 @@ from tests.e2e.harness import (
     settings_for,
     start_bot,
 )
-from tests.fakeslack import FakeSlack, last_view
 
 
 @pytest.fixture

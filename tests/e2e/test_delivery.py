@@ -17,6 +17,7 @@ import pytest
 from sqlmodel import Session, select
 
 from bot.domain.models import InterviewDraft, Stage
+from fakeslack import FakeSlack
 from storage.repository import Outgoing
 from storage.tables import OutboxRow
 from tests.conftest import FakeClock
@@ -25,7 +26,6 @@ from tests.e2e.harness import ANA, BO, CHANNEL, HIRING_MANAGER, RECRUITER, Runni
 from tests.e2e.procs import interview_of, kind_of, texts_in
 from tests.e2e.test_debrief_loop import debrief_values, schedule
 from tests.e2e.test_faults import Posts, drive, open_debrief, outbox, settle
-from tests.fakeslack import FakeSlack
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 
 from bot.domain.models import InterviewDraft, Stage
 from bot.ids import Action
+from fakeslack import FakeSlack, last_view
 from storage.rows import utc
 from storage.tables import OutboxRow
 from tests.conftest import FakeClock
@@ -25,7 +26,6 @@ from tests.e2e.conftest import StartBot
 from tests.e2e.harness import ANA, BO, CHANNEL, HIRING_MANAGER, RECRUITER, RunningBot
 from tests.e2e.procs import delivered, interview_of, kind_of, quiet, table_rows, wait_until
 from tests.e2e.test_debrief_loop import debrief_values, message_with_button, schedule
-from tests.fakeslack import FakeSlack, last_view
 
 Posts = Counter[tuple[str, str, int | None]]
 

@@ -27,6 +27,7 @@ from bot.domain.validation import clean_text
 from bot.ids import Action, Block, Callback
 from bot.views.debrief import debrief_modal
 from bot.views.schedule import schedule_modal
+from fakeslack import FakeSlack, build_state_values, slack_signature
 from tests.conftest import FakeClock, _postgres_schema_url
 from tests.e2e.conftest import StartBot
 from tests.e2e.harness import (
@@ -49,7 +50,6 @@ from tests.e2e.test_debrief_loop import (
     schedule_values,
     write_debrief,
 )
-from tests.fakeslack import FakeSlack, build_state_values, slack_signature
 
 INSIDERS = {ANA, BO, OUTSIDER, RECRUITER, HIRING_MANAGER}
 # What must never reach Slack unescaped: each would ping people, link somewhere, or name a channel.

@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 
 from bot.ids import Action, Callback
+from fakeslack import FakeSlack, last_view
 from tests.conftest import FakeClock
 from tests.e2e.conftest import StartBot
 from tests.e2e.harness import (
@@ -32,7 +33,6 @@ from tests.e2e.test_debrief_loop import (
     text_of,
     write_debrief,
 )
-from tests.fakeslack import FakeSlack, last_view
 
 
 @pytest.fixture

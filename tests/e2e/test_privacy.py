@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import text
 
 from bot.logs import JsonFormatter
+from fakeslack import FakeSlack
 from tests.conftest import FakeClock
 from tests.e2e.harness import ANA, BO, CHANNEL, RECRUITER, RunningBot
 from tests.e2e.test_debrief_loop import schedule, text_of, write_debrief
-from tests.fakeslack import FakeSlack
 
 SECRET_EVIDENCE = "She had read our compiler blog post"
 

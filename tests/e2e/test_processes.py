@@ -16,11 +16,11 @@ import pytest
 from sqlalchemy import text
 
 from bot.domain.models import DebriefAnswers, Interview, InterviewDraft, Recommendation, Stage
+from fakeslack import FakeSlack
 from storage.database import make_engine, upgrade
 from storage.repository import Repository
 from tests.conftest import _postgres_schema_url
 from tests.e2e.procs import Scheduler, delivered, scheduler_env, start_scheduler, wait_until
-from tests.fakeslack import FakeSlack
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 

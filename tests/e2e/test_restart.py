@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.ids import Action
+from fakeslack import FakeSlack
 from tests.conftest import FakeClock
 from tests.e2e.harness import ANA, BO, CHANNEL, settings_for, start_bot
 from tests.e2e.test_debrief_loop import message_with_button, schedule, text_of, write_debrief
-from tests.fakeslack import FakeSlack
 
 
 def prompts(fake: FakeSlack) -> list[dict]:

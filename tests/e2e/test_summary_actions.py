@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from bot.ids import Action
+from fakeslack import FakeSlack, last_view
 from tests.conftest import FakeClock
 from tests.e2e.harness import (
     ANA,
@@ -17,7 +18,6 @@ from tests.e2e.harness import (
     RunningBot,
 )
 from tests.e2e.test_debrief_loop import message_with_button, schedule, text_of, write_debrief
-from tests.fakeslack import FakeSlack, last_view
 
 CY = "UCY"
 

@@ -9,12 +9,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.domain.models import InterviewDraft, Stage
+from fakeslack import FakeSlack
 from storage.database import make_engine, upgrade
 from storage.repository import Repository
 from tests.conftest import FakeClock
 from tests.e2e.harness import ANA, BO, CHANNEL, HIRING_MANAGER, RECRUITER, RunningBot, settings_for, start_bot
 from tests.e2e.procs import interview_of, kind_of
-from tests.fakeslack import FakeSlack
 
 ENDED_TOGETHER = 230  # more than two pages of due work
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from slack_sdk import WebClient
 
-from tests.fakeslack import FakeSlack
+from fakeslack import FakeSlack
 
 USERS: list[dict[str, Any]] = [
     {"id": "U1", "name": "ada", "real_name": "Ada Lovelace", "tz": "Europe/London", "tz_offset": 0},

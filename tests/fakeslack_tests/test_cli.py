@@ -1,4 +1,4 @@
-"""`python -m tests.fakeslack` serves in its own process, driven through RemoteFake."""
+"""`python -m fakeslack` serves in its own process, driven through RemoteFake."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from slack_sdk import WebClient
 
-from tests.fakeslack import RemoteFake
+from fakeslack import RemoteFake
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def served() -> Iterator[str]:
     process = subprocess.Popen(
-        [sys.executable, "-m", "tests.fakeslack", "--port", "0", "--latency-ms", "1",
+        [sys.executable, "-m", "fakeslack", "--port", "0", "--latency-ms", "1",
          "--user", "U1:ada", "--channel", "C1:debriefs", "--channel", "C2:hiring:nonmember"],
         cwd=ROOT, stdout=subprocess.PIPE, text=True,
     )  # fmt: skip

@@ -14,7 +14,7 @@ from slack_sdk.http_retry.builtin_handlers import (  # ServerErrorRetryHandler i
 )
 from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryIntervalCalculator
 
-from tests.fakeslack import FakeSlack
+from fakeslack import FakeSlack
 
 from .conftest import FakeClock
 

@@ -6,7 +6,7 @@ import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from tests.fakeslack import FakeSlack
+from fakeslack import FakeSlack
 
 
 def test_upload_v2_round_trip_keeps_the_bytes_and_shares_to_the_channel(

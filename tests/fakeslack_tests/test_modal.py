@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.fakeslack import build_state_values
+from fakeslack import build_state_values
 
 
 def pt(text: str) -> dict[str, Any]:

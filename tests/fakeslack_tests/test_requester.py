@@ -11,7 +11,7 @@ import pytest
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from tests.fakeslack import FakeSlack, SlackRequester, last_view
+from fakeslack import FakeSlack, SlackRequester, last_view
 
 from .bolt_server import BoltServer
 

@@ -8,7 +8,7 @@ import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from tests.fakeslack import FakeSlack
+from fakeslack import FakeSlack
 
 
 def pt(text: str) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import InputBlock, PlainTextInputElement
 from slack_sdk.models.views import View
 
-from tests.fakeslack import FakeSlack, last_view
+from fakeslack import FakeSlack, last_view
 
 from .conftest import FakeClock
 

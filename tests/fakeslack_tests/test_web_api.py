@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement, SectionBlock
 
-from tests.fakeslack import FakeSlack
+from fakeslack import FakeSlack
 
 
 def error_of(call: object) -> str:

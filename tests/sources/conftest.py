@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from fakeslack import FakeSlack
 from tests.conftest import FakeClock
 from tests.e2e.harness import (
     ANA,
@@ -20,7 +21,6 @@ from tests.e2e.harness import (
     start_bot,
 )
 from tests.fakeapi import FakeApi, Reply, Request, serving
-from tests.fakeslack import FakeSlack
 from tests.sources.feeds import ANA_MAIL, BO_MAIL, CARL_MAIL, HANA_MAIL, ORGANISER, Feed, realistic_feed
 
 CARL = "UCARL"

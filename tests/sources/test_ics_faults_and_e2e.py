@@ -9,10 +9,10 @@ from bot.flows.sync import SourceSync
 from bot.ids import Action
 from bot.sources.http import Http
 from bot.sources.ics import IcsFeed
+from fakeslack import FakeSlack
 from tests.conftest import FakeClock
 from tests.e2e.harness import ANA, BO, CHANNEL, RECRUITER, RunningBot
 from tests.e2e.test_debrief_loop import message_with_button, text_of, write_debrief
-from tests.fakeslack import FakeSlack
 from tests.sources.conftest import FeedServer, StartBot
 from tests.sources.feeds import Event, Feed
 

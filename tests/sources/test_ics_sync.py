@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 from bot.domain.models import Interview, InterviewStatus, Stage
 from bot.flows.sync import SourceSync
+from fakeslack import FakeSlack
 from tests.conftest import FakeClock
 from tests.e2e.harness import ANA, BO, CHANNEL, HIRING_MANAGER, RECRUITER, RunningBot
-from tests.fakeslack import FakeSlack
 from tests.sources.conftest import CARL, FeedServer
 from tests.sources.feeds import BO_MAIL, CARL_MAIL
 

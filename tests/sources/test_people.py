@@ -8,8 +8,8 @@ import pytest
 
 from bot.app import make_client
 from bot.people import People
+from fakeslack import FakeSlack
 from tests.e2e.harness import ANA, settings_for
-from tests.fakeslack import FakeSlack
 from tests.sources.conftest import people_workspace
 
 

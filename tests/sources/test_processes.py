@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from fakeslack import FakeSlack
 from storage.database import make_engine, upgrade
 from storage.repository import Repository
 from storage.tables import InterviewRow, SourceLinkRow
@@ -18,7 +19,6 @@ from tests.conftest import _postgres_schema_url
 from tests.e2e.harness import CHANNEL
 from tests.e2e.procs import Scheduler, scheduler_env, start_scheduler, wait_until
 from tests.fakeapi import serving
-from tests.fakeslack import FakeSlack
 from tests.sources.conftest import FeedServer, people_workspace
 from tests.sources.feeds import Event, Feed
 

@@ -12,6 +12,7 @@ from . import api_views as _api_views  # noqa: F401  (registers views.* and file
 from .api import METHODS
 from .control import control
 from .faults import Fault, Faults
+from .grants import check_token
 from .httpd import Reply, Server, multipart_fields, parse_body
 from .models import ApiError, Call, Channel, Rejection, UploadedFile, User, decode_json_fields
 from .store import Workspace
@@ -41,10 +42,17 @@ class FakeSlack:
         trigger_ttl: float = 3.0,
         host: str = "127.0.0.1",
         port: int = 0,
+        scopes: Collection[str] | None = None,
+        date_skew: float = 0.0,
     ) -> None:
         self.latency = latency
         self.clock = clock
         self.tokens = frozenset(tokens) if tokens is not None else None
+        # Granted scopes: when given, methods need theirs (missing_scope) and every answer names them
+        # in the x-oauth-scopes header. None: no scope is checked and the header is left out.
+        self.scopes = frozenset(scopes) if scopes is not None else None
+        self.revoked: set[str] = set()
+        self.date_skew = date_skew  # seconds the Date header runs ahead of this machine's clock
         self._identity = dict(
             team_id=team_id, team=team, domain=team_domain, bot_user_id=bot_user_id,
             bot_id=bot_id, app_id=app_id, strict=strict, trigger_ttl=trigger_ttl,
@@ -106,10 +114,7 @@ class FakeSlack:
         for user in self._users:
             ws.users[user.id] = copy.deepcopy(user)
         for channel in self._channels:
-            ws.add_channel(
-                channel["id"], channel["name"], is_private=channel.get("is_private", False),
-                member=channel.get("member", True),
-            )  # fmt: skip
+            self._add_channel(ws, channel)
         ws.usergroups = copy.deepcopy(self._groups)
         ws.base_url = self.url if self._server is not None else ""
         return ws
@@ -121,12 +126,39 @@ class FakeSlack:
             self._users.append(user)
             self._ws.users[user.id] = copy.deepcopy(user)
 
-    def add_channel(self, channel_id: str, name: str, is_private: bool = False, member: bool = True) -> None:
-        """Add a conversation; member=False makes chat.postMessage there fail with not_in_channel."""
-        spec = {"id": channel_id, "name": name, "is_private": is_private, "member": member}
+    def add_channel(
+        self,
+        channel_id: str,
+        name: str,
+        is_private: bool = False,
+        member: bool = True,
+        *,
+        archived: bool = False,
+        ext_shared: bool = False,
+    ) -> None:
+        """Add a conversation; member=False makes chat.postMessage there fail with not_in_channel,
+        archived=True with is_archived; ext_shared=True shares it with another organisation."""
+        spec = {"id": channel_id, "name": name, "is_private": is_private, "member": member,
+                "archived": archived, "ext_shared": ext_shared}  # fmt: skip
         with self._lock:
             self._channels.append(spec)
-            self._ws.add_channel(channel_id, name, is_private=is_private, member=member)
+            self._add_channel(self._ws, spec)
+
+    @staticmethod
+    def _add_channel(ws: Workspace, spec: Mapping[str, Any]) -> None:
+        channel = ws.add_channel(
+            spec["id"],
+            spec["name"],
+            is_private=spec.get("is_private", False),
+            member=spec.get("member", True),
+        )
+        channel.is_archived = bool(spec.get("archived"))
+        channel.is_ext_shared = bool(spec.get("ext_shared"))
+
+    def revoke_token(self, token: str) -> None:
+        """Every later call with this token fails with token_revoked (the app was uninstalled)."""
+        with self._lock:
+            self.revoked.add(token)
 
     def deactivate_user(self, user_id: str) -> None:
         """The person leaves: users.info says deleted, and messaging them fails with user_disabled."""
@@ -355,6 +387,7 @@ class FakeSlack:
                 handler = METHODS.get(method)
                 if handler is None:
                     raise ApiError("unknown_method")
+                check_token(self._ws, method, params, token, scopes=self.scopes, revoked=self.revoked)
                 body = {"ok": True, **handler(self._ws, params)}
             except ApiError as exc:
                 body = exc.body()
@@ -364,7 +397,10 @@ class FakeSlack:
                 self._record(Call(method, params, token, self.clock(), fault.status, lost, fault.name))
                 return Reply(fault.status, lost, fault.headers())
             self._record(Call(method, params, token, self.clock(), 200, body))
-            return Reply(200, copy.deepcopy(body))
+            headers = {}
+            if self.scopes is not None and token and not token.startswith("xapp-"):
+                headers["x-oauth-scopes"] = ",".join(sorted(self.scopes))
+            return Reply(200, copy.deepcopy(body), headers)
 
     def _rate_key(self, channel: Any) -> str:
         try:

@@ -50,6 +50,11 @@ class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "fakeslack/1"
 
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        """The Date header, off by the fake's `date_skew` (a clock-skew test's Slack)."""
+        now = time.time() + self.server.fake.date_skew if timestamp is None else timestamp
+        return super().date_time_string(now)
+
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("fakeslack: " + format, *args)
 

@@ -111,6 +111,7 @@ class Channel:
     user: str | None = None
     topic: str = ""
     is_archived: bool = False
+    is_ext_shared: bool = False  # Slack Connect: shared with another organisation
     created: int = 1700000000
     members: set[str] = field(default_factory=set)
 
@@ -129,6 +130,9 @@ class Channel:
             "is_archived": self.is_archived,
             "is_general": False,
             "is_member": self.is_member,
+            "is_shared": self.is_ext_shared,
+            "is_ext_shared": self.is_ext_shared,
+            "is_org_shared": False,
             "created": self.created,
             "topic": {"value": self.topic, "creator": "", "last_set": 0},
             "purpose": {"value": "", "creator": "", "last_set": 0},

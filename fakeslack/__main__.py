@@ -1,4 +1,4 @@
-"""`python -m tests.fakeslack --port N --latency-ms 20`: serve the fake until killed.
+"""`python -m fakeslack --port N --latency-ms 20`: serve the fake until killed.
 
 Prints the Web API URL (for WebClient(base_url=...)) as the first stdout line; the benchmark
 reads it, then drives the fake through RemoteFake (/_fake/... control endpoints).
@@ -16,7 +16,7 @@ from .server import FakeSlack
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m tests.fakeslack", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m fakeslack", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--latency-ms", type=float, default=0.0, help="delay before every response")

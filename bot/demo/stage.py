@@ -1,0 +1,128 @@
+"""The demo's stage: the real bot (HTTP endpoint, listeners, scheduler, outbox, database) and a Slack
+stand-in, both on 127.0.0.1, with a clock the script moves."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from waitress import create_server
+
+from bot.app import Bot, build
+from bot.http import SlackWsgi
+from bot.scheduler import build_scheduler
+from bot.settings import Settings
+from fakeslack import FakeSlack, SlackRequester
+from storage.health import read_health
+
+SIGNING_SECRET = "demo-signing-secret"  # shared by the stand-in and the bot; never leaves this machine
+BOT_TOKEN = "xoxb-demo"
+TICK_SECONDS = 0.05  # real seconds between the scheduler's ticks; simulated time moves by script
+
+
+@dataclass
+class SimClock:
+    """Simulated time: stands still until the script moves it, after everything owed was sent."""
+
+    now: datetime
+    before_advance: list[Any] = field(default_factory=list)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def epoch(self) -> float:
+        return self.now.timestamp()
+
+    def advance_to(self, when: datetime) -> None:
+        for settle in self.before_advance:
+            settle()
+        self.now = max(self.now, when)
+
+
+@dataclass
+class Stage:
+    """Everything running; `stop()` shuts it down cleanly."""
+
+    bot: Bot
+    slack: FakeSlack
+    requests: SlackRequester
+    scheduler: BackgroundScheduler
+    _server: Any
+    _thread: threading.Thread
+
+    def settle(self, timeout: float = 10.0) -> None:
+        """Wait until everything owed by now has been sent, so each step's messages are filed under
+        it and moving the clock can't race a send."""
+        deadline = time.monotonic() + timeout
+        if not self.bot.dispatcher.wait_idle(timeout):
+            raise TimeoutError("the bot is still sending what a request owed")
+        repository = self.bot.repository
+        while (
+            repository.outbox_counts().in_flight
+            or read_health(repository.engine, now=self.bot.clock()).pending
+        ):
+            if time.monotonic() > deadline:
+                raise TimeoutError("the outbox still owes messages that are due")
+            time.sleep(0.01)
+
+    def stop(self) -> None:
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=True)
+        server = self._server
+
+        def close_everything() -> None:  # in the server's own loop thread
+            for dispatcher in list(server._map.values()):
+                if dispatcher is not server.trigger:
+                    with contextlib.suppress(OSError):
+                        dispatcher.close()
+
+        server.trigger.pull_trigger(close_everything)
+        self._thread.join(timeout=5)
+        server.task_dispatcher.shutdown()
+        self.bot.close()
+        self.slack.stop()
+
+
+def demo_settings(slack: FakeSlack, database: Path, **overrides: Any) -> Settings:
+    """Settings for the demo alone: nothing is read from the environment or a .env file."""
+    values: dict[str, Any] = {
+        "slack_bot_token": BOT_TOKEN,
+        "slack_signing_secret": SIGNING_SECRET,
+        "slack_app_token": "",
+        "slack_api_url": slack.api_url,
+        "database_url": f"sqlite:///{database}",
+        "debrief_tick_seconds": TICK_SECONDS,
+        "debrief_recruiters": overrides.pop("debrief_recruiters", ("URITA",)),
+        "log_level": "WARNING",
+        **overrides,
+    }
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+def start(slack: FakeSlack, settings: Settings, clock: SimClock) -> Stage:
+    """Start the bot's HTTP endpoint and scheduler against a started stand-in."""
+    bot = build(settings, clock=clock)
+    server = create_server(
+        SlackWsgi(bot.app, settings.slack_signing_secret), host="127.0.0.1", port=0, threads=4
+    )
+    thread = threading.Thread(target=server.run, name="demo-http", daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.effective_port}"
+    scheduler = build_scheduler(bot.flows, clock, tick_seconds=settings.debrief_tick_seconds)
+    scheduler.start()
+    stage = Stage(
+        bot=bot,
+        slack=slack,
+        requests=SlackRequester(url, settings.slack_signing_secret, fake=slack),
+        scheduler=scheduler,
+        _server=server,
+        _thread=thread,
+    )
+    clock.before_advance.append(stage.settle)
+    return stage
