@@ -1,1 +1,1 @@
-"""Benchmarks: the request path against bare Bolt, the tick, summaries and memory (`python -m bench`)."""
+"""Benchmarks: the request path against the peer and the floor, the tick, summaries and memory (`python -m bench`)."""

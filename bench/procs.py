@@ -176,11 +176,25 @@ def bot(workdir: Path, *, api_url: str, database_url: str, name: str = "bot") ->
 
 @contextmanager
 def bare_bolt(workdir: Path, *, api_url: str) -> Iterator[Running]:
-    """The baseline: a Bolt app that only acks, on waitress, in its own process."""
-    env = {**os.environ, "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET}
+    """The floor: a Bolt app that only acks, on waitress, in its own process."""
+    with _bolt_app("bench.bare_app", workdir / "bare.log", api_url=api_url) as running:
+        yield running
+
+
+@contextmanager
+def peer_bolt(workdir: Path, *, api_url: str, database_url: str) -> Iterator[Running]:
+    """The peer: the same job written from Bolt's documentation, on Bolt's defaults, in its own process."""
+    with _bolt_app(
+        "bench.peer_app", workdir / "peer.log", api_url=api_url, DATABASE_URL=database_url
+    ) as running:
+        yield running
+
+
+@contextmanager
+def _bolt_app(module: str, log: Path, *, api_url: str, **extra_env: str) -> Iterator[Running]:
+    env = {**os.environ, "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET, **extra_env}
     env["SLACK_API_URL"] = api_url
-    log = workdir / "bare.log"
-    command = [sys.executable, "-m", "bench.bare_app", "--port", "0"]
+    command = [sys.executable, "-m", module, "--port", "0"]
     process = _spawn(command, env=env, cwd=ROOT, log=log, stdout_pipe=True)
     try:
         yield Running(process, _first_line(process, log, START_TIMEOUT), log)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import fcntl
 import logging
-import select
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,7 +19,6 @@ from sqlmodel import create_engine
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
-PING_AFTER_IDLE = 10.0  # seconds a pooled PostgreSQL connection may sit idle before it is pinged
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -54,49 +51,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    if not url.startswith("postgresql+psycopg://"):  # another driver: SQLAlchemy's own ping
-        kwargs.setdefault("pool_pre_ping", True)
-    engine = create_engine(url, **kwargs)
-    if not kwargs.get("pool_pre_ping"):
-        _hand_out_live_connections(engine)
-    return engine
-
-
-def _hand_out_live_connections(engine: Engine) -> None:
-    """Replace a pooled connection the server has closed before anyone gets it, mostly without a round trip.
-
-    SQLAlchemy's pre-ping is a `SELECT 1` at every checkout: four extra round trips for each debrief
-    and its receipt. But a server that ends a connection (a restart, `pg_terminate_backend`, an idle
-    timeout) sends a last error and closes the socket, so a connection whose idle socket is readable
-    is dead, and one poll(2) tells. A connection idle for longer than `PING_AFTER_IDLE` is still
-    pinged, for what closes a connection without a word (a NAT that forgot it answers with a reset).
-    A dead connection fails the checkout with InvalidatePoolError, which makes the pool drop every
-    connection as old as it and hand out a new one.
-    """
-
-    @event.listens_for(engine, "checkin")
-    def _idle_from(_dbapi_connection: Any, record: Any) -> None:
-        record.info["idle_from"] = time.monotonic()
-
-    @event.listens_for(engine, "checkout")
-    def _alive(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
-        idle_from = record.info.pop("idle_from", None)
-        if idle_from is None:  # a new connection
-            return
-        if dbapi_connection.closed or dbapi_connection.broken or _readable(dbapi_connection.fileno()):
-            raise exc.InvalidatePoolError("the server closed this connection")
-        if time.monotonic() - idle_from > PING_AFTER_IDLE:
-            try:
-                engine.dialect.do_ping(dbapi_connection)
-            except engine.dialect.loaded_dbapi.Error as error:
-                raise exc.InvalidatePoolError(f"ping failed: {error}") from error
-
-
-def _readable(fd: int) -> bool:
-    """Whether a socket has something to read (or was closed) right now, without waiting."""
-    poller = select.poll()
-    poller.register(fd, select.POLLIN | select.POLLPRI)
-    return bool(poller.poll(0))
+    # A server restart or an idle timeout closes pooled connections: check each before handing it out.
+    kwargs.setdefault("pool_pre_ping", True)
+    return create_engine(url, **kwargs)
 
 
 def alembic_config(engine: Engine) -> Config:

@@ -16,7 +16,7 @@ from bot.listeners.deps import Deps, tells_on_failure
 from bot.views.help import help_message
 from bot.views.messages import notice
 from bot.views.pipeline import list_message, reminded_message, status_message
-from bot.views.schedule import new_schedule_modal_payload, schedule_modal
+from bot.views.schedule import schedule_modal
 from bot.views.sources import sources_message
 
 RECRUITERS_ONLY = "Only recruiters can do that. Ask your recruiting team to add you to DEBRIEF_RECRUITERS."
@@ -158,7 +158,7 @@ def register(app: App, deps: Deps) -> None:
         if sub not in SLOW or not deps.access.is_recruiter(user):
             return
         if sub == "schedule":
-            view = new_schedule_modal_payload(
+            view = schedule_modal(
                 default_channel_id=deps.default_channel, origin_channel_id=command.get("channel_id")
             )
             client.views_open(trigger_id=command["trigger_id"], view=view)

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from bot.domain.validation import DomainError, InvalidInput
 from bot.ids import Action, Block, Callback
 from bot.listeners.deps import Deps, tell, tells_on_failure
-from bot.views.debrief import debrief_modal_payload, opened_from_home, read_debrief, read_debrief_meta
+from bot.views.debrief import debrief_modal, opened_from_home, read_debrief, read_debrief_meta
 from bot.views.messages import notice
 
 STALE = "This button is out of date. Use the latest message from the bot."
@@ -40,7 +40,7 @@ def register(app: App, deps: Deps) -> None:
             tell(client, user_id=user, channel_id=channel, message=notice(str(exc)))
             return
         from_home = (body.get("view") or {}).get("type") == "home"
-        view = debrief_modal_payload(interview, existing=existing, from_home=from_home)
+        view = debrief_modal(interview, existing=existing, from_home=from_home)
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
     for action_id in (Action.WRITE_DEBRIEF, Action.EDIT_DEBRIEF):

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from bot.ids import Action
 from bot.listeners.deps import Deps, tells_on_failure
 from bot.views.home import home_view
-from bot.views.schedule import new_schedule_modal_payload
+from bot.views.schedule import schedule_modal
 
 
 def refresh_home(deps: Deps, client: WebClient, user: str) -> None:
@@ -35,7 +35,7 @@ def register(app: App, deps: Deps) -> None:
     def open_schedule(body: dict[str, Any], client: WebClient) -> None:
         user = body["user"]["id"]
         if deps.access.is_recruiter(user):
-            view = new_schedule_modal_payload(default_channel_id=deps.default_channel, origin_channel_id=None)
+            view = schedule_modal(default_channel_id=deps.default_channel, origin_channel_id=None)
             client.views_open(trigger_id=body["trigger_id"], view=view)
 
     app.action(Action.SCHEDULE)(ack=ack_event, lazy=[open_schedule])

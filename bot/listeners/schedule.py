@@ -12,7 +12,7 @@ from bot.ids import Block, Callback
 from bot.listeners.commands import RECRUITERS_ONLY
 from bot.listeners.deps import Deps, tell, tells_on_failure
 from bot.views.messages import notice
-from bot.views.schedule import new_schedule_modal_payload, read_schedule, read_schedule_meta, scheduled_view
+from bot.views.schedule import read_schedule, read_schedule_meta, schedule_modal, scheduled_view
 
 STALE = "This form is out of date: close it and run /debrief schedule again."
 
@@ -27,7 +27,7 @@ def register(app: App, deps: Deps) -> None:
         if not deps.access.is_recruiter(user):
             tell(client, user_id=user, channel_id=None, message=notice(RECRUITERS_ONLY))
             return
-        view = new_schedule_modal_payload(default_channel_id=deps.default_channel, origin_channel_id=None)
+        view = schedule_modal(default_channel_id=deps.default_channel, origin_channel_id=None)
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
     app.shortcut(Callback.SCHEDULE_SHORTCUT)(ack=ack_shortcut, lazy=[open_from_shortcut])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -100,26 +99,6 @@ def debrief_modal(
     """The structured debrief form; `existing` pre-fills every input for an edit; `from_home` when
     opened from the Home tab (which is then rebuilt after the submission)."""
     return _modal(interview, from_home, [*_intro_blocks(interview), *_form_blocks(existing)])
-
-
-def debrief_modal_payload(
-    interview: Interview, *, existing: DebriefAnswers | None = None, from_home: bool = False
-) -> dict[str, Any]:
-    """`debrief_modal(...).to_dict()`, a fresh dict each call, with the questions rendered once per
-    `existing` (so once for every first debrief, whatever the interview).
-
-    slack_sdk's validating `to_dict` of the form's ~20 input blocks was most of what opening it
-    cost, and they are the same for every interview: only the view itself and the lines about
-    this interview are rendered, and validated, each time.
-    """
-    payload = _modal(interview, from_home, _intro_blocks(interview)).to_dict()
-    payload["blocks"] += json.loads(_rendered_form(existing))
-    return payload
-
-
-@functools.lru_cache(maxsize=256)
-def _rendered_form(existing: DebriefAnswers | None) -> str:
-    return json.dumps([block.to_dict() for block in _form_blocks(existing)])
 
 
 def _intro_blocks(interview: Interview) -> list[SlackBlock]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -180,21 +179,6 @@ def schedule_modal(
         blocks=blocks,
         private_metadata=json.dumps(meta, separators=(",", ":")),
     )
-
-
-def new_schedule_modal_payload(
-    *, default_channel_id: str | None, origin_channel_id: str | None
-) -> dict[str, Any]:
-    """`schedule_modal(...).to_dict()` for a new interview, a fresh dict each call, rendered (and
-    validated) once per pair of channels: every `/debrief schedule` from a channel opens the same form."""
-    payload: dict[str, Any] = json.loads(_rendered_new_schedule(default_channel_id, origin_channel_id))
-    return payload
-
-
-@functools.lru_cache(maxsize=256)
-def _rendered_new_schedule(default_channel_id: str | None, origin_channel_id: str | None) -> str:
-    view = schedule_modal(default_channel_id=default_channel_id, origin_channel_id=origin_channel_id)
-    return json.dumps(view.to_dict())
 
 
 def scheduled_text(interview: Interview, *, rescheduled: bool = False, now: datetime | None = None) -> str:

@@ -59,3 +59,6 @@ def test_a_quick_run_writes_a_well_formed_results_table(tmp_path: Path) -> None:
     assert all(row[4] in RESULTS for row in targets)
     for section in SECTIONS:
         assert f"\n## {section}\n" in text
+    requests = tables["Ack latency (ms) and throughput"]
+    apps = {row[requests[0].index("app")] for row in requests[2:]}
+    assert apps == {"bare Bolt (floor)", "peer (Bolt docs)", "debrief-bot"}  # the three, side by side

@@ -10,7 +10,6 @@ from bot.ids import Block, Callback
 from bot.views.common import StaleForm
 from bot.views.debrief import (
     debrief_modal,
-    debrief_modal_payload,
     opened_from_home,
     read_debrief,
     read_debrief_meta,
@@ -163,16 +162,3 @@ def test_tampered_metadata_is_an_input_error_without_a_field_not_a_crash(metadat
     assert isinstance(caught.value, InvalidInput) and isinstance(caught.value, DomainError)
     assert caught.value.errors == {}
     assert "out of date" in str(caught.value)
-
-
-def test_the_payload_sent_to_slack_is_the_modal_and_nobody_shares_it() -> None:
-    edit = debrief_modal_payload(interview(id=7), existing=full_answers(), from_home=True)
-    assert edit == debrief_modal(interview(id=7), existing=full_answers(), from_home=True).to_dict()
-    edit["blocks"].clear()  # what one caller does to its copy, the next never sees
-    again = debrief_modal_payload(interview(id=7), existing=full_answers(), from_home=True)
-    assert again == debrief_modal(interview(id=7), existing=full_answers(), from_home=True).to_dict()
-    other = debrief_modal_payload(interview(id=8, candidate="Someone Else"))
-    assert other == debrief_modal(interview(id=8, candidate="Someone Else")).to_dict()
-    assert "Someone Else" in str(other) and other != again
-    first = debrief_modal_payload(interview(id=9, candidate="A Third"))  # the same questions, kept
-    assert first == debrief_modal(interview(id=9, candidate="A Third")).to_dict()

@@ -12,7 +12,6 @@ from bot.ids import Block, Callback
 from bot.views.common import StaleForm
 from bot.views.schedule import (
     ScheduleMeta,
-    new_schedule_modal_payload,
     read_schedule,
     read_schedule_meta,
     schedule_modal,
@@ -198,14 +197,3 @@ def test_the_submitted_form_turns_into_a_confirmation() -> None:
     payload = check_view(scheduled_view(iv, now=T0 + timedelta(hours=1), rescheduled=True))
     assert payload["title"]["text"] == "Interview rescheduled"
     assert "the debrief prompt goes out now in <#CHIRING>" in visible(payload)
-
-
-@pytest.mark.parametrize(("default", "origin"), [(None, "C1"), ("CDEF", "C1"), (None, None), ("CDEF", None)])
-def test_the_new_schedule_payload_is_the_modal_and_nobody_shares_it(
-    default: str | None, origin: str | None
-) -> None:
-    expected = schedule_modal(default_channel_id=default, origin_channel_id=origin).to_dict()
-    first = new_schedule_modal_payload(default_channel_id=default, origin_channel_id=origin)
-    assert first == expected
-    first["blocks"].clear()  # what one caller does to its copy, the next never sees
-    assert new_schedule_modal_payload(default_channel_id=default, origin_channel_id=origin) == expected
