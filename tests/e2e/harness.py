@@ -74,7 +74,7 @@ class RunningBot:
             return False
         return (found.st_dev, found.st_ino) == self._trigger
 
-    def settle(self, timeout: float = 5.0) -> None:
+    def settle(self, timeout: float = 15.0) -> None:
         """Wait until nothing owed is in flight (the dispatcher and ticks have finished sending).
 
         Call it before moving the clock: jumping past an outbox lease while a send is still in
