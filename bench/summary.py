@@ -19,7 +19,8 @@ from bot.domain.models import (
     Recommendation,
     Stage,
 )
-from bot.domain.summary import Policy, summarise
+from bot.domain.summary import summarise
+from bot.domain.summary_types import Policy
 from bot.views.summary import summary_message
 
 TARGET_MS = 5.0

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot.domain.summary import Policy, Veto
+from bot.domain.summary_types import Policy, Veto
 
 DEFAULT_DATABASE_URL = "sqlite:///debrief.db"
 SLACK_API_URL = "https://slack.com/api/"

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, or_, update
 from sqlmodel import col, select
 
+from bot.domain.due import summary_due
 from bot.domain.models import (
     Interview,
     InterviewStatus,
@@ -15,7 +16,7 @@ from bot.domain.models import (
 from storage.base import panelist_submitted
 from storage.outbox import OutboxStore, Outgoing
 from storage.rows import INTERVIEW, PANELIST, select_interviews, utc
-from storage.tables import DebriefRow, InterviewRow, OutboxRow, PanelistRow
+from storage.tables import InterviewRow, OutboxRow, PanelistRow
 
 
 class ClaimStore(OutboxStore):
@@ -134,23 +135,19 @@ class ClaimStore(OutboxStore):
             )
 
     def due_summaries(self, *, now: datetime, limit: int = 500) -> list[Interview]:
-        """Collecting interviews past their deadline, or whose whole panel has submitted."""
+        """The interviews `bot.domain.due.summary_due` says are due, selected in SQL: collecting, and
+        past the deadline or with no panelist still missing."""
         with self._reads() as connection:
-            panel_size = (
-                select(func.count(col(PanelistRow.id)))
-                .where(PanelistRow.interview_id == InterviewRow.id)
-                .scalar_subquery()
-            )
-            submitted = (
-                select(func.count(col(DebriefRow.id)))
-                .where(DebriefRow.interview_id == InterviewRow.id)
-                .scalar_subquery()
+            someone_missing = (
+                select(PanelistRow.id)
+                .where(PanelistRow.interview_id == InterviewRow.id, ~panelist_submitted())
+                .exists()
             )
             rows = connection.execute(
                 select_interviews()
                 .where(
                     col(InterviewRow.status) == InterviewStatus.COLLECTING.value,
-                    or_(col(InterviewRow.deadline_at) <= now, submitted >= panel_size),
+                    or_(col(InterviewRow.deadline_at) <= now, ~someone_missing),
                 )
                 .order_by(col(InterviewRow.deadline_at))
                 .limit(limit)
@@ -158,20 +155,13 @@ class ClaimStore(OutboxStore):
             return self._interviews(connection, rows)
 
     def summary_due(self, *, interview_id: int, now: datetime) -> bool:
-        """Whether this one interview's summary is due (what `due_summaries` finds, for one id)."""
-        with self._session() as session:
-            row = session.get(InterviewRow, interview_id)
-            if row is None or row.status != InterviewStatus.COLLECTING.value:
-                return False
-            if row.deadline_at is not None and utc(row.deadline_at) <= now:
-                return True
-            counts = [
-                session.exec(
-                    select(func.count(col(table.id))).where(table.interview_id == interview_id)
-                ).one()
-                for table in (DebriefRow, PanelistRow)
-            ]
-            return counts[0] >= counts[1]
+        """Whether this one interview's summary is due (`bot.domain.due.summary_due`)."""
+        interview = self.get_interview(interview_id=interview_id)
+        if interview is None:
+            return False
+        missing = set(self.missing(interview_id=interview_id))
+        submitted = [user for user in interview.interviewer_ids if user not in missing]
+        return summary_due(interview, submitted=submitted, now=now)
 
     def claim_summary(
         self, *, interview_id: int, now: datetime, final: bool, verdict: str, outgoing: Sequence[Outgoing]

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, bindparam, func
-from sqlalchemy import select as core_select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -54,7 +52,6 @@ __all__ = [
     "OutboxItem",
     "Outgoing",
     "Repository",
-    "SavedDebrief",
     "SentMessage",
     "utc",
 ]
@@ -82,16 +79,8 @@ _OPEN_DEBRIEF = (
     .where(INTERVIEW.c.id == bindparam("interview_id"))
     .order_by(PANELIST.c.position)
 )
-_DEBRIEF_COUNT = (
-    core_select(func.count()).select_from(DEBRIEF).where(DEBRIEF.c.interview_id == bindparam("interview_id"))
-)
 _DEBRIEF_REPLACED = (*ANSWER_COLUMNS, "updated_at", "after_summary")  # a second debrief replaces these
 _DEBRIEF_INSERTED = ("interview_id", "interviewer_id", "submitted_at", *_DEBRIEF_REPLACED)
-
-
-@dataclass(frozen=True)
-class SavedDebrief:
-    submitted: int  # debriefs for the interview now, this one included
 
 
 class Repository(ClaimStore, LifecycleStore, SourceStore, HealthStore):
@@ -223,7 +212,7 @@ class Repository(ClaimStore, LifecycleStore, SourceStore, HealthStore):
         now: datetime,
         late: bool,
         outgoing: Sequence[Outgoing] = (),
-    ) -> SavedDebrief:
+    ) -> None:
         """Insert or replace this interviewer's debrief (one row, by constraint) and owe `outgoing` in the
         same transaction (a receipt is never owed for a debrief that was not stored)."""
         values = debrief_values(answers) | {"updated_at": now, "after_summary": late}
@@ -238,8 +227,6 @@ class Repository(ClaimStore, LifecycleStore, SourceStore, HealthStore):
                 },
             )
             self._add_outgoing(connection, outgoing, now)
-            submitted = connection.execute(_DEBRIEF_COUNT, {"interview_id": interview_id}).scalar_one()
-            return SavedDebrief(submitted=int(submitted))
 
     @functools.cached_property
     def _upsert_debrief(self) -> Any:

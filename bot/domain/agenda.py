@@ -20,7 +20,7 @@ from bot.domain.question_bank import (
     TOPIC_QUESTIONS,
     topic_for_question,
 )
-from bot.domain.summary import Agenda, AgendaItem, AgendaKind, AreaStats, Disagreement, Flag, FlagKind
+from bot.domain.summary_types import Agenda, AgendaItem, AgendaKind, AreaStats, Disagreement, Flag, FlagKind
 
 DISAGREEMENT_WEIGHT = 3
 DEAL_BREAKER_WEIGHT = 3

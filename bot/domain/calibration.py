@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.domain.models import PastPanel
-from bot.domain.summary import CalibrationHint, Policy
+from bot.domain.summary_types import CalibrationHint, Policy
 
 RATES_HIGHER = "usually rates higher than their panels"
 RATES_LOWER = "usually rates lower than their panels"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.domain.models import Area, Debrief, Interview, Recommendation, level_label
-from bot.domain.summary import (
+from bot.domain.summary_types import (
     AreaStats,
     DealBreaker,
     Disagreement,

@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 
 from bot.channels import Channels
 from bot.domain.models import Interview
-from bot.domain.summary import Policy, Summary, summarise
+from bot.domain.summary import summarise
+from bot.domain.summary_types import Policy, Summary
 from bot.domain.validation import NotFound
 from bot.flows.render import Renderer, owed_message
 from bot.outbox import Courier

@@ -91,7 +91,7 @@ class DebriefFlows(FlowsBase):
             )
         ]
         late = interview.status is InterviewStatus.SUMMARISED
-        saved = self.repository.save_debrief(
+        self.repository.save_debrief(
             interview_id=interview_id,
             interviewer_id=user_id,
             answers=answers,
@@ -114,10 +114,8 @@ class DebriefFlows(FlowsBase):
                     )
                 )
             self.repository.enqueue(outgoing=late_owed, now=now)
-        elif saved.submitted >= len(interview.interviewer_ids) or (
-            interview.deadline_at is not None and interview.deadline_at <= now
-        ):
-            self.summarise(interview, now=now)  # the last one in (or past the deadline): summary now
+        else:
+            self.summarise_if_due(interview_id=interview_id, now=now)  # the last one in: summary now
         return interview
 
     def _check_can_write(self, interview: Interview, user_id: str) -> None:

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.domain.models import Interview
-from bot.domain.summary import Summary
+from bot.domain.summary_types import Summary
 from bot.views.common import Message, mention
 from bot.views.messages import private_notes_dm, prompt_dm, prompt_message, receipt_dm, reminder_dm
 from bot.views.summary import summary_message

@@ -14,7 +14,7 @@ from slack_sdk.models.blocks import Block as SlackBlock
 from slack_sdk.models.blocks import ButtonElement, ConfirmObject
 
 from bot.domain.models import MAX_LEVEL, MIN_LEVEL, Recommendation, level_label
-from bot.domain.summary import AgendaItem, AreaStats, Reason, Rule, Summary, VerdictKind
+from bot.domain.summary_types import AgendaItem, AreaStats, Reason, Rule, Summary, VerdictKind
 from bot.ids import Action, Block
 from bot.views.common import (
     CONTEXT_TEXT_MAX,

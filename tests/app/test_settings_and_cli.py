@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from bot.__main__ import main
-from bot.domain.summary import Veto
+from bot.domain.summary_types import Veto
 from bot.ids import Callback
 from bot.settings import SettingsError, load_settings
 

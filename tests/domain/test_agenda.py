@@ -7,7 +7,8 @@ import pytest
 from bot.domain.agenda import share_minutes, split_questions
 from bot.domain.models import Debrief, ExploreTopic
 from bot.domain.question_bank import TOPIC_QUESTIONS, topic_for_question
-from bot.domain.summary import Agenda, AgendaItem, AgendaKind, Policy, summarise
+from bot.domain.summary import summarise
+from bot.domain.summary_types import Agenda, AgendaItem, AgendaKind, Policy
 from tests.domain.builders import NO, PANEL, STRONG_NO, YES, make_debrief, make_interview
 
 ANA, BEN, CHO = PANEL

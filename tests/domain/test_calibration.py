@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 
 from bot.domain.calibration import calibrate
 from bot.domain.models import PastPanel, Recommendation
-from bot.domain.summary import CalibrationHint, Policy, summarise
+from bot.domain.summary import summarise
+from bot.domain.summary_types import CalibrationHint, Policy
 from tests.domain.builders import (
     INTERVIEW_ID,
     NO,

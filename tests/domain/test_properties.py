@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from bot.domain.agenda import share_minutes
 from bot.domain.models import Debrief, DebriefAnswers, ExploreTopic, Interview, Recommendation
-from bot.domain.summary import Policy, Summary, VerdictKind, summarise
+from bot.domain.summary import summarise
+from bot.domain.summary_types import Policy, Summary, VerdictKind
 from tests.domain.builders import STARTS_AT, make_interview
 
 FAST = settings(max_examples=100, deadline=None)

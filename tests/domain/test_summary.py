@@ -5,15 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.domain.models import Area, Recommendation
-from bot.domain.summary import (
-    AreaStats,
-    DealBreaker,
-    Disagreement,
-    Flag,
-    FlagKind,
-    Policy,
-    summarise,
-)
+from bot.domain.summary import summarise
+from bot.domain.summary_types import AreaStats, DealBreaker, Disagreement, Flag, FlagKind, Policy
 from tests.domain.builders import NO, PANEL, STRONG_NO, STRONG_YES, YES, make_debrief, make_interview
 
 ANA, BEN, CHO = PANEL

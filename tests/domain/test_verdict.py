@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 from bot.domain.models import Debrief, Recommendation
-from bot.domain.summary import Policy, Reason, Rule, VerdictKind, Veto, summarise
+from bot.domain.summary import summarise
+from bot.domain.summary_types import Policy, Reason, Rule, VerdictKind, Veto
 from tests.domain.builders import (
     NO,
     PANEL,

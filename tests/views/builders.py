@@ -17,7 +17,7 @@ from bot.domain.models import (
     Recommendation,
     Stage,
 )
-from bot.domain.summary import (
+from bot.domain.summary_types import (
     Agenda,
     AgendaItem,
     AgendaKind,

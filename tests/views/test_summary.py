@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.domain.models import Area, Decision, ExploreTopic, Recommendation
-from bot.domain.summary import (
+from bot.domain.summary_types import (
     Agenda,
     AgendaItem,
     AgendaKind,
