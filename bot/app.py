@@ -19,7 +19,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
-from bot.access import Access
+from bot.access import CLOSED_BY_DEFAULT, Access
 from bot.channels import Channels
 from bot.directory import Directory
 from bot.dispatch import Dispatcher
@@ -29,7 +29,7 @@ from bot.ids import Block, Callback
 from bot.listeners import Deps, register
 from bot.listeners.home import refresh_home
 from bot.outbox import Courier
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 from bot.views.messages import notice
 from storage.database import make_engine, upgrade
 from storage.repository import Repository
@@ -85,17 +85,25 @@ def build(
     settings: Settings, *, clock: Clock = utc_now, client: WebClient | None = None, migrate: bool = True
 ) -> Bot:
     """Wire settings -> database, Slack client, flows, Bolt app (listeners registered)."""
+    client = client or make_client(settings)
+    channels = Channels(client)
+    if settings.debrief_channel and channels.is_external(settings.debrief_channel):
+        raise SettingsError(
+            f"DEBRIEF_CHANNEL: {settings.debrief_channel} is shared with another organisation (Slack "
+            "Connect); debriefs are HR data, so pick a channel only your company is in"
+        )
     engine = make_engine(settings.database_url)
     if migrate:
         upgrade(engine)
     repository = Repository(engine)
-    client = client or make_client(settings)
     directory = Directory(client)
     flows = Flows(
         repository=repository,
         courier=Courier(client, clock=clock),
-        offsets=directory.offset,
-        channels=Channels(client),
+        zones=directory.zone,
+        directory=directory,
+        working_week=settings.working_week,
+        channels=channels,
         per_candidate=settings.debrief_channel_mode == "per_candidate",
         archive_after=timedelta(days=settings.debrief_archive_after_days),
         timing=Timing(
@@ -104,7 +112,9 @@ def build(
         ),
         policy=settings.policy,
     )
-    access = Access(client, settings.debrief_recruiters)
+    access = Access(client, settings.debrief_recruiters, directory=directory)
+    if access.admins_are_recruiters:
+        log.warning(CLOSED_BY_DEFAULT)
     executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="lazy")
     dispatcher = Dispatcher(
         # What requests owe (receipts, a summary) is a few calls at a time: a handful of senders keep

@@ -176,15 +176,18 @@ class LifecycleStore(Store):
                 .where(col(PanelistRow.interview_id) == interview_id)
                 .values(next_remind_at=None)
             )
-            # Messages already sent keep only where they landed (so they can be edited); unsent ones go.
+            # Messages already sent keep only where they landed (so they can be edited); unsent ones go,
+            # but for a per-candidate channel's archiving (it holds no personal data, and is still due).
             session.exec(
                 delete(OutboxRow).where(
-                    col(OutboxRow.interview_id) == interview_id, col(OutboxRow.status) == "pending"
+                    col(OutboxRow.interview_id) == interview_id,
+                    col(OutboxRow.status) == "pending",
+                    col(OutboxRow.kind) != "archive",
                 )
             )
             session.exec(
                 update(OutboxRow)
-                .where(col(OutboxRow.interview_id) == interview_id)
+                .where(col(OutboxRow.interview_id) == interview_id, col(OutboxRow.kind) != "archive")
                 .values(payload={}, last_error=None)
             )
             session.commit()

@@ -31,6 +31,7 @@ from bot.domain.models import (
 from storage.claims import ClaimStore
 from storage.lifecycle import LifecycleStore
 from storage.outbox import OutboxCounts, OutboxItem, Outgoing, SentMessage
+from storage.privacy import PrivacyStore
 from storage.rows import (
     ANSWER_COLUMNS,
     DEBRIEF,
@@ -82,7 +83,7 @@ class SavedDebrief:
     submitted: int  # debriefs for the interview now, this one included
 
 
-class Repository(ClaimStore, LifecycleStore):
+class Repository(ClaimStore, LifecycleStore, PrivacyStore):
     """Typed access to the database; keyword-only arguments, one short session per call."""
 
     def create_interview(

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 
 from bot.channels import Channels
+from bot.directory import Directory
 from bot.domain.models import Interview
 from bot.domain.summary import Policy, Summary, summarise
-from bot.domain.validation import NotFound
+from bot.domain.validation import NotAllowed, NotFound
+from bot.domain.worktime import WorkingWeek
 from bot.outbox import Courier
+from bot.policy import Action, Actor, may, refusal, roles
 from bot.views.messages import private_notes_dm, prompt_dm, prompt_message
-from bot.views.summary import summary_message
+from bot.views.summary import calibration_dm, summary_message
 from storage.repository import OutboxItem, Outgoing, Repository
 
 MAX_INTERVIEW_ID = 2**31 - 1  # interview.id is an INTEGER column: 32 bits on PostgreSQL
@@ -25,12 +28,10 @@ class Timing:
     manual_remind_gap: timedelta = timedelta(hours=1)
     snooze: timedelta = timedelta(hours=1)
     extend: timedelta = timedelta(hours=24)
-    work_starts: int = 9  # reminders wait for the interviewer's working hours (local time)
-    work_ends: int = 18
 
 
-# A person's UTC offset at a moment, or None when unknown (then any hour is a working hour).
-Offsets = Callable[[str, datetime], timedelta | None]
+# A person's time zone, or None when unknown (then any hour is a working hour).
+Zones = Callable[[str], tzinfo | None]
 
 
 def post(key: str, kind: str, interview_id: int, channel: str, message: dict[str, object]) -> Outgoing:
@@ -57,6 +58,27 @@ def mention(user_id: str) -> str:
     return f"<@{user_id}>"
 
 
+def external_note(interview: Interview, what: str) -> str:
+    return (
+        f"🔒 <#{interview.channel_id}> is shared with another organisation (Slack Connect), so I didn't "
+        f"post the {what} for {interview.short_id} there: debriefs are HR data. "
+        + ("The summary comes to you and the hiring manager privately." if what == "summary"
+           else "The panel has its DMs; the summary will come to you and the hiring manager privately.")
+    )  # fmt: skip
+
+
+def summary_in_private(interview: Interview, message: dict[str, object]) -> list[Outgoing]:
+    """The summary by DM to the hiring manager (the copy later updates edit) and the recruiter, each
+    with a word on why it isn't in the channel."""
+    owed = []
+    for n, user in enumerate(dict.fromkeys((interview.hiring_manager_id, interview.recruiter_id))):
+        key = f"summary:{interview.id}" if n == 0 else f"summary_copy:{interview.id}:{user}"
+        owed.append(post(f"summary_external:{interview.id}:{user}", "notice", interview.id, user,
+                         {"text": external_note(interview, "summary")}))  # fmt: skip
+        owed.append(post(key, "summary", interview.id, user, message))
+    return owed
+
+
 class FlowsBase:
     """The product's use cases over a repository; Slack is reached only through the courier."""
 
@@ -67,7 +89,9 @@ class FlowsBase:
         courier: Courier,
         timing: Timing,
         policy: Policy,
-        offsets: Offsets | None = None,
+        zones: Zones | None = None,
+        working_week: WorkingWeek | None = None,
+        directory: Directory | None = None,
         channels: Channels | None = None,
         per_candidate: bool = False,
         archive_after: timedelta = timedelta(days=7),
@@ -79,8 +103,65 @@ class FlowsBase:
         self.courier = courier
         self.timing = timing
         self.policy = policy
-        self.offsets: Offsets = offsets or (lambda _user, _now: None)
+        self.zones: Zones = zones or (lambda _user: None)
+        self.working_week = working_week or WorkingWeek()
+        self.directory = directory  # who is deactivated (None: nobody is known to be)
         courier.on_failure = self.undeliverable
+
+    def actor(self, user_id: str, *, recruiter: bool, admin: bool = False) -> Actor:
+        """Who this person is to the policy (whether they manage any interview comes from our records)."""
+        return Actor(
+            user_id=user_id,
+            recruiter=recruiter,
+            admin=admin,
+            manages_any=self.repository.manages_any(user_id=user_id),
+        )
+
+    def authorize(
+        self, action: Action, actor: Actor, *, now: datetime, interview: Interview | None = None
+    ) -> None:
+        """Raise NotAllowed (saying why, and recording the refusal) unless the policy allows it."""
+        if may(action, roles(actor, interview)):
+            return
+        self.audit(
+            actor.user_id,
+            action,
+            now=now,
+            interview_id=None if interview is None else interview.id,
+            refused=True,
+        )
+        raise NotAllowed(refusal(action))
+
+    def allowed(self, action: Action, actor: Actor, *, interview: Interview | None = None) -> bool:
+        """Whether the policy allows it (asked again after an ack that already checked and said why)."""
+        return may(action, roles(actor, interview))
+
+    def authorized_interview(
+        self, action: Action, actor: Actor, *, interview_id: int, now: datetime
+    ) -> Interview:
+        """The interview, once the policy allows `actor` to do `action` to it."""
+        interview = self.interview(interview_id=interview_id)
+        self.authorize(action, actor, now=now, interview=interview)
+        return interview
+
+    def audit(
+        self,
+        actor: str,
+        action: Action | str,
+        *,
+        now: datetime,
+        interview_id: int | None = None,
+        refused: bool = False,
+        detail: str = "",
+    ) -> None:
+        self.repository.record_audit(
+            actor=actor,
+            action=str(action),
+            outcome="refused" if refused else "done",
+            now=now,
+            interview_id=interview_id,
+            detail=detail,
+        )
 
     def interview(self, *, interview_id: int) -> Interview:
         found = self.repository.get_interview(interview_id=interview_id) if in_range(interview_id) else None
@@ -102,6 +183,8 @@ class FlowsBase:
         message = summary_message(summary).as_kwargs()
         first = f"summary:{interview.id}"
         if not self.repository.is_owed(key=first):
+            if self.is_external(interview.channel_id):
+                return summary_in_private(interview, message)
             return [post(first, "summary", interview.id, interview.channel_id, message)]
         revision = self.repository.next_summary_revision(interview_id=interview.id, now=now)
         owed = [
@@ -137,15 +220,19 @@ class FlowsBase:
     def prompt(self, interview: Interview, *, now: datetime) -> bool:
         """Claim the prompt (once) and owe the channel post and a DM to each interviewer."""
         deadline = interview.deadline_at or interview.ends_at + self.timing.deadline
-        owed = [
-            post(
-                f"prompt:{interview.id}",
-                "prompt",
-                interview.id,
-                interview.channel_id,
-                prompt_message(interview).as_kwargs(),
-            )
-        ]
+        if self.is_external(interview.channel_id):  # the panel still gets its DMs; the recruiter hears why
+            owed = [post(f"prompt_external:{interview.id}", "notice", interview.id, interview.recruiter_id,
+                         {"text": external_note(interview, "prompt")})]  # fmt: skip
+        else:
+            owed = [
+                post(
+                    f"prompt:{interview.id}",
+                    "prompt",
+                    interview.id,
+                    interview.channel_id,
+                    prompt_message(interview).as_kwargs(),
+                )
+            ]
         owed += [
             post(
                 f"prompt_dm:{interview.id}:{user}",
@@ -165,7 +252,8 @@ class FlowsBase:
         return self.summarise(self.interview(interview_id=interview_id), now=now)
 
     def summarise(self, interview: Interview, *, now: datetime) -> bool:
-        """Claim the summary (once) and owe its message and the private notes to the hiring manager."""
+        """Claim the summary (once) and owe its message, and what is private (notes, calibration) to the
+        hiring manager and the recruiter."""
         summary = self.summary(interview)
         owed = self.summary_outgoing(interview, summary, now=now)
         notes = [
@@ -173,16 +261,23 @@ class FlowsBase:
             for d in summary.debriefs
             if d.answers.private_note.strip()
         ]
-        if notes:
-            owed.append(
-                post(
-                    f"private_notes:{interview.id}:{len(notes)}",
-                    "private_notes",
-                    interview.id,
-                    interview.hiring_manager_id,
-                    private_notes_dm(interview, notes).as_kwargs(),
+        # Private notes and calibration hints: to the hiring manager and the recruiter, never a channel.
+        for user in dict.fromkeys((interview.hiring_manager_id, interview.recruiter_id)):
+            if notes:
+                owed.append(
+                    post(
+                        f"private_notes:{interview.id}:{len(notes)}:{user}",
+                        "private_notes",
+                        interview.id,
+                        user,
+                        private_notes_dm(interview, notes).as_kwargs(),
+                    )
                 )
-            )
+            if summary.calibration:
+                owed.append(
+                    post(f"calibration:{interview.id}:{user}", "calibration", interview.id, user,
+                         calibration_dm(summary).as_kwargs())
+                )  # fmt: skip
         if summary.missing:
             names = ", ".join(mention(u) for u in summary.missing)
             owed.append(
@@ -197,6 +292,10 @@ class FlowsBase:
         return self.repository.claim_summary(
             interview_id=interview.id, now=now, final=True, verdict=summary.verdict.kind.value, outgoing=owed
         )
+
+    def is_external(self, channel_id: str) -> bool:
+        """Whether a channel is shared with another organisation (Slack Connect): nothing is posted there."""
+        return self.channels is not None and self.channels.is_external(channel_id)
 
     def undeliverable(self, item: OutboxItem, error: str) -> None:
         """A channel post Slack refused for good: tell the recruiter what to do, never fail silently."""

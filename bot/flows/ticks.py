@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from bot.domain.models import Interview
 from bot.flows.base import FlowsBase, post
@@ -20,33 +20,50 @@ class TickReport:
 
 
 class TickFlows(FlowsBase):
-    def in_working_hours(self, user_id: str, now: datetime) -> bool:
-        """Whether it is the working day where this person is (unknown time zone: yes)."""
-        offset = self.offsets(user_id, now)
-        if offset is None:
-            return True
-        local = now + offset
-        return local.weekday() < 5 and self.timing.work_starts <= local.hour < self.timing.work_ends
+    def working_start(self, user_id: str, now: datetime) -> datetime | None:
+        """None if `now` is in this person's working hours (or their time zone is unknown); else when
+        their next working day starts, in UTC."""
+        zone = self.zones(user_id)
+        if zone is None:
+            return None
+        local = now.astimezone(zone)
+        if self.working_week.is_working(local):
+            return None
+        return self.working_week.next_start(local).astimezone(UTC)
 
     def remind(self, *, now: datetime) -> int:
+        """Owe every due reminder, a page at a time. One due outside its interviewer's working hours
+        is moved to their next morning, so it stops being due and holds back no one else's."""
         reminded = 0
-        for interview, user, sent in self.repository.due_reminders(now=now):
-            if not self.in_working_hours(user, now):
-                continue  # stays due: the first tick in their morning sends it
-            deadline = interview.deadline_at or interview.ends_at + self.timing.deadline
-            message = reminder_dm(interview, deadline=deadline).as_kwargs()
-            reminded += self.repository.claim_reminder(
-                interview_id=interview.id,
-                user_id=user,
-                sent_before=sent,
-                now=now,
-                outgoing=[
-                    post(
-                        f"reminder:{interview.id}:{user}:{sent + 1}", "reminder", interview.id, user, message
-                    )
-                ],
-            )
-        return reminded
+        while True:
+            due = self.repository.due_reminders(now=now, limit=PAGE)
+            moved = 0
+            for interview, user, sent in due:
+                morning = self.working_start(user, now)
+                if morning is not None:
+                    moved += self.repository.snooze(interview_id=interview.id, user_id=user, until=morning)
+                    continue
+                deadline = interview.deadline_at or interview.ends_at + self.timing.deadline
+                message = reminder_dm(interview, deadline=deadline).as_kwargs()
+                claimed = self.repository.claim_reminder(
+                    interview_id=interview.id,
+                    user_id=user,
+                    sent_before=sent,
+                    now=now,
+                    outgoing=[
+                        post(
+                            f"reminder:{interview.id}:{user}:{sent + 1}",
+                            "reminder",
+                            interview.id,
+                            user,
+                            message,
+                        )
+                    ],
+                )
+                reminded += claimed
+                moved += claimed
+            if len(due) < PAGE or moved == 0:  # the last page, or another process is taking these
+                return reminded
 
     def tick(self, *, now: datetime) -> TickReport:
         """Owe every prompt, reminder and summary that is due at `now`, then deliver what is owed."""

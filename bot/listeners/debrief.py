@@ -35,7 +35,9 @@ def register(app: App, deps: Deps) -> None:
         try:
             if interview_id is None:
                 raise DomainError(STALE)
-            interview, existing = deps.flows.open_debrief(interview_id=interview_id, user_id=user)
+            interview, existing = deps.flows.open_debrief(
+                interview_id=interview_id, user_id=user, now=deps.clock()
+            )
         except DomainError as exc:
             tell(client, user_id=user, channel_id=channel, message=notice(str(exc)))
             return

@@ -108,7 +108,7 @@ class FakeSlack:
             ws.add_channel(
                 channel["id"], channel["name"], is_private=channel.get("is_private", False),
                 member=channel.get("member", True),
-            )  # fmt: skip
+            ).is_ext_shared = bool(channel.get("is_ext_shared"))  # fmt: skip
         ws.usergroups = copy.deepcopy(self._groups)
         ws.base_url = self.url if self._server is not None else ""
         return ws
@@ -120,12 +120,34 @@ class FakeSlack:
             self._users.append(user)
             self._ws.users[user.id] = copy.deepcopy(user)
 
-    def add_channel(self, channel_id: str, name: str, is_private: bool = False, member: bool = True) -> None:
-        """Add a conversation; member=False makes chat.postMessage there fail with not_in_channel."""
-        spec = {"id": channel_id, "name": name, "is_private": is_private, "member": member}
+    def add_channel(
+        self,
+        channel_id: str,
+        name: str,
+        is_private: bool = False,
+        member: bool = True,
+        is_ext_shared: bool = False,
+    ) -> None:
+        """Add a conversation; member=False makes chat.postMessage there fail with not_in_channel;
+        is_ext_shared makes it a Slack Connect channel (shared with another organisation)."""
+        spec = {
+            "id": channel_id, "name": name, "is_private": is_private, "member": member,
+            "is_ext_shared": is_ext_shared,
+        }  # fmt: skip
         with self._lock:
             self._channels.append(spec)
             self._ws.add_channel(channel_id, name, is_private=is_private, member=member)
+            self._ws.channels[channel_id].is_ext_shared = is_ext_shared
+
+    def share_externally(self, channel_id: str) -> None:
+        """The channel becomes a Slack Connect channel from now on (an admin invited another org)."""
+        with self._lock:
+            self._ws.channels[channel_id].is_ext_shared = True
+
+    def deactivate(self, user_id: str) -> None:
+        """An admin deactivates this person: users.info says deleted, messaging them fails."""
+        with self._lock:
+            self._ws.users[user_id].deleted = True
 
     def add_usergroup(self, group_id: str, users: Iterable[str]) -> None:
         with self._lock:

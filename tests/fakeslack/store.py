@@ -80,7 +80,8 @@ class Workspace:
 
     def dm(self, user_id: str) -> Channel:
         """The bot's DM with a person: channel id "D" + user id, opened on first use."""
-        self.user(user_id)
+        if self.user(user_id).deleted:
+            raise ApiError("user_disabled")
         channel_id = f"D{user_id}"
         if channel_id not in self.channels:
             self.channels[channel_id] = Channel(
