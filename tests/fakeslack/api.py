@@ -20,7 +20,9 @@ METHODS: dict[str, Handler] = {}
 MAX_TEXT = 40_000
 # Lowercase letters of any script (with their combining marks), digits, hyphens and underscores:
 # Slack takes "雑談" or "débrief" but not "Hiring" or "a.b".
-CHANNEL_NAME = re.compile(r"[\w\-\u0300-\u036f\u0e31-\u0e3a\u0e47-\u0e4e\u064b-\u065f\u0900-\u0903\u093a-\u094f]+")
+CHANNEL_NAME = re.compile(
+    r"[\w\-\u0300-\u036f\u0e31-\u0e3a\u0e47-\u0e4e\u064b-\u065f\u0900-\u0903\u093a-\u094f]+"
+)
 
 
 def valid_channel_name(name: str) -> bool:
