@@ -121,7 +121,10 @@ class DebriefFlows(FlowsBase):
 
     def snooze(self, *, interview_id: int, user_id: str, now: datetime) -> datetime:
         """Move this interviewer's next reminder `timing.snooze` later."""
-        interview, _ = self.open_debrief(interview_id=interview_id, user_id=user_id, now=now)
+        interview = self.authorized_interview(
+            Action.SNOOZE, Actor(user_id), interview_id=interview_id, now=now
+        )
+        self._check_can_write(interview)
         if self.repository.get_debrief(interview_id=interview_id, interviewer_id=user_id) is not None:
             raise NotAllowed("You've already written this debrief: no more reminders.")
         until = now + self.timing.snooze
