@@ -167,10 +167,11 @@ class Courier:
             self._failed_attempt(repository, item, now, f"{type(exc).__name__}: {exc}", permanent=False)
             return False
         message = response.get("message") or {}
+        channel = response.get("channel")  # conversations.* answer with the channel object
         repository.outbox_sent(
             outbox_id=item.id,
             now=now,
-            channel=response.get("channel") or payload.get("channel"),
+            channel=(channel.get("id") if isinstance(channel, dict) else channel) or payload.get("channel"),
             ts=response.get("ts") or message.get("ts"),
         )
         return True
