@@ -23,6 +23,7 @@ from bot.access import CLOSED_BY_DEFAULT, Access
 from bot.channels import Channels
 from bot.directory import Directory
 from bot.dispatch import Dispatcher
+from bot.domain.models import Interview
 from bot.domain.validation import DomainError
 from bot.flows import Flows, Timing
 from bot.ids import Block, Callback
@@ -130,6 +131,19 @@ def build(
         default_channel=settings.debrief_channel or None,
     )
     app = build_app(settings, client=client, executor=executor, deps=deps)
+
+    def republish_homes(interview: Interview) -> None:
+        """An erased interview leaves every Home tab that may list it: its people's, named recruiters'."""
+        people = (
+            *interview.interviewer_ids,
+            interview.hiring_manager_id,
+            interview.recruiter_id,
+            *access.users,
+        )
+        for user in dict.fromkeys(people):
+            dispatcher.kick(home_for=user)
+
+    flows.on_erased = republish_homes
     dispatcher.start()
     return Bot(
         app=app,

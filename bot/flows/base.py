@@ -106,6 +106,8 @@ class FlowsBase:
         self.zones: Zones = zones or (lambda _user: None)
         self.working_week = working_week or WorkingWeek()
         self.directory = directory  # who is deactivated (None: nobody is known to be)
+        # Told the people whose Home tab may show an interview that was just erased (set by the app).
+        self.on_erased: Callable[[Interview], None] | None = None
         courier.on_failure = self.undeliverable
 
     def actor(self, user_id: str, *, recruiter: bool, admin: bool = False) -> Actor:

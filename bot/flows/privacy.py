@@ -109,6 +109,8 @@ class PrivacyFlows(FlowsBase):
             interview_id=interview.id,
             detail="retention" if by == "retention" else "",
         )
+        if self.on_erased is not None:
+            self.on_erased(interview)
         return True
 
     def _erase_channel(self, interview: Interview, *, now: datetime) -> list[Outgoing]:

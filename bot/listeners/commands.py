@@ -14,10 +14,15 @@ from bot.flows.pipeline import PAGE
 from bot.ids import COMMAND
 from bot.listeners.deps import Deps, actor, tells_on_failure
 from bot.policy import ABOUT_AN_INTERVIEW, Action, Actor
-from bot.views.common import mentions
 from bot.views.help import help_message
 from bot.views.messages import notice
-from bot.views.pipeline import audit_message, list_message, reminded_message, status_message
+from bot.views.pipeline import (
+    audit_message,
+    list_message,
+    panel_changed_message,
+    reminded_message,
+    status_message,
+)
 from bot.views.schedule import new_schedule_modal_payload, schedule_modal
 
 NEEDS_ID = "Which interview? Give its number, e.g. `/debrief {sub} 12`."
@@ -127,9 +132,7 @@ def _change_panel(flows: Flows, number: int, args: list[str], *, user: str, now:
     interview = flows.change_panel(
         interview_id=number, add=people if adding else (), remove=() if adding else people, now=now, by=user
     )
-    return notice(
-        f"The panel of {interview.short_id} is now {mentions(interview.interviewer_ids)}."
-    ).as_kwargs()
+    return panel_changed_message(interview).as_kwargs()
 
 
 def register(app: App, deps: Deps) -> None:

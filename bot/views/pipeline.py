@@ -132,3 +132,9 @@ def audit_message(interview: Interview, entries: Sequence[AuditEntry]) -> Messag
 
 def mention_or_name(actor: str) -> str:
     return mentions([actor]) if actor[:1] in ("U", "W") else actor
+
+
+def panel_changed_message(interview: Interview) -> Message:
+    """What `panel add/remove` did: the panel as it is now."""
+    text = f"The panel of {interview.short_id} is now {mentions(interview.interviewer_ids)}."
+    return Message(text=text, blocks=(section(text),))
