@@ -3,6 +3,7 @@ says why, and the refusal is in the audit trail."""
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from datetime import timedelta
@@ -10,6 +11,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import text
 
+from bot.access import CLOSED_BY_DEFAULT
 from bot.domain.models import InterviewDraft, Stage
 from bot.ids import Action as Button
 from bot.policy import TABLE, Action, Role, refusal
@@ -219,3 +221,24 @@ def test_a_refusal_says_why(make_bot: StartBot, fake: FakeSlack, clock: FakeCloc
         (OUTSIDER, "forget", "refused"),
         (OUTSIDER, "write_debrief", "refused"),
     ]
+
+
+def test_with_no_recruiters_named_only_admins_and_owners_are_recruiters(
+    make_bot: StartBot, fake: FakeSlack, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake.add_user(ADMIN, "ada-admin", is_admin=True)
+    fake.add_user("UOWNER", "owen", is_owner=True)
+    caplog.set_level(logging.WARNING, logger="bot.app")
+    running = make_bot(debrief_recruiters=())
+    assert CLOSED_BY_DEFAULT in caplog.text  # the bot says so at start
+    walk = Walk(running, fake, clock, OUTSIDER)
+    number = walk.interview("collecting")
+    assert refusal(Action.EXPORT) in walk.say("export")  # not everyone, as it used to be
+    assert refusal(Action.FORGET) in walk.say(f"forget {number}")
+    assert refusal(Action.CANCEL) in walk.say(f"cancel {number}")
+    for admin in (ADMIN, "UOWNER"):
+        assert "Interviews 1" in Walk(running, fake, clock, admin).say("list")
+    # The Home tab: an interviewer sees her own interviews, not every verdict and every panel.
+    running.slack.event({"type": "app_home_opened", "user": BO, "tab": "home"})
+    fake.wait_for("views.publish", ok=True, predicate=lambda c: c.params.get("user_id") == BO)
+    assert "Recruiting" not in text_of(fake.home_view(BO) or {})
