@@ -17,7 +17,6 @@ from storage.repository import OutboxItem, Outgoing
 
 GONE = frozenset({"user_disabled", "account_inactive"})  # Slack's answers about a deactivated person
 RETENTION_PAGE = 100  # interviews erased per page: short transactions, however many are due
-ARCHIVE_AFTER_ERASURE = timedelta(minutes=10)  # the erased edits in the channel go first
 
 
 def erased_text(interview: Interview, *, by_retention: bool) -> str:
@@ -76,16 +75,21 @@ class PrivacyFlows(FlowsBase):
         if not self.repository.erase(interview_id=interview.id, by=by, now=now):
             return False
         text = erased_text(interview, by_retention=by == "retention")
-        owed = [
-            Outgoing(
-                key=f"erase:{key}",
-                kind="erased",
-                method="chat.update",
-                payload={"of": key, "text": text, "blocks": []},
-                interview_id=interview.id,
+        owed = []
+        for key in self.repository.sent_posts(interview_id=interview.id):
+            # Named by where it landed too, so each edit is sent in its channel's order: in a
+            # per-candidate channel, before the channel is archived (Slack refuses edits after).
+            sent = self.repository.sent_message(key=key)
+            where = {"channel": sent.channel} if sent is not None else {}
+            owed.append(
+                Outgoing(
+                    key=f"erase:{key}",
+                    kind="erased",
+                    method="chat.update",
+                    payload={"of": key, **where, "text": text, "blocks": []},
+                    interview_id=interview.id,
+                )
             )
-            for key in self.repository.sent_posts(interview_id=interview.id)
-        ]
         if owns and not archived:
             owed += self._erase_channel(interview, now=now)
         self.repository.enqueue(outgoing=owed, now=now)
@@ -140,7 +144,7 @@ class PrivacyFlows(FlowsBase):
                     method="conversations.archive",
                     payload={"channel": channel},
                     interview_id=interview.id,
-                    not_before=now + ARCHIVE_AFTER_ERASURE,
+                    not_before=now,  # after the edits and renaming above: same channel, owed later
                 )
             )
         return owed
