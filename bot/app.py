@@ -102,7 +102,6 @@ def build(
         repository=repository,
         courier=Courier(client, clock=clock),
         zones=directory.zone,
-        directory=directory,
         working_week=settings.working_week,
         channels=channels,
         per_candidate=settings.debrief_channel_mode == "per_candidate",

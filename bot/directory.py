@@ -1,5 +1,5 @@
-"""People as `users.info` describes them (time zone, deactivated, admin), cached: reminders wait for
-working hours, deactivated interviewers stop blocking a panel, admins are recruiters by default."""
+"""People as `users.info` describes them (time zone, admin), cached: reminders wait for working
+hours, and with no recruiters named, workspace admins and owners are the recruiters."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slack_sdk import WebClient
@@ -20,12 +19,11 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class Person:
     tz: str | None = None
-    deleted: bool = False
     admin: bool = False  # workspace admin or owner
 
 
 class Directory:
-    """`person(user)` from users.info (None when Slack can't say); `offset(user, now)` their UTC offset."""
+    """`person(user)` from users.info (None when Slack can't say); `zone(user)` their time zone."""
 
     def __init__(
         self,
@@ -40,15 +38,6 @@ class Directory:
         self._people: dict[str, tuple[float, Person | None]] = {}
         self._lock = threading.Lock()
 
-    def offset(self, user_id: str, now: datetime) -> timedelta | None:
-        person = self.person(user_id)
-        if person is None or person.tz is None:
-            return None
-        try:
-            return now.astimezone(ZoneInfo(person.tz)).utcoffset()
-        except (ZoneInfoNotFoundError, ValueError):
-            return None
-
     def zone(self, user_id: str) -> ZoneInfo | None:
         person = self.person(user_id)
         if person is None or person.tz is None:
@@ -57,10 +46,6 @@ class Directory:
             return ZoneInfo(person.tz)
         except (ZoneInfoNotFoundError, ValueError):
             return None
-
-    def is_deactivated(self, user_id: str) -> bool:
-        person = self.person(user_id)
-        return person is not None and person.deleted
 
     def is_admin(self, user_id: str) -> bool:
         person = self.person(user_id)
@@ -79,7 +64,6 @@ class Directory:
             return cached[1] if cached else None
         person = Person(
             tz=user.get("tz"),
-            deleted=bool(user.get("deleted")),
             admin=bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner")),
         )
         with self._lock:

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
 from bot.channels import Channels
-from bot.directory import Directory
 from bot.domain.models import Interview
 from bot.domain.summary import Policy, Summary, summarise
 from bot.domain.validation import NotAllowed, NotFound
@@ -91,7 +90,6 @@ class FlowsBase:
         policy: Policy,
         zones: Zones | None = None,
         working_week: WorkingWeek | None = None,
-        directory: Directory | None = None,
         channels: Channels | None = None,
         per_candidate: bool = False,
         archive_after: timedelta = timedelta(days=7),
@@ -105,7 +103,6 @@ class FlowsBase:
         self.policy = policy
         self.zones: Zones = zones or (lambda _user: None)
         self.working_week = working_week or WorkingWeek()
-        self.directory = directory  # who is deactivated (None: nobody is known to be)
         # Told the people whose Home tab may show an interview that was just erased (set by the app).
         self.on_erased: Callable[[Interview], None] | None = None
         courier.on_failure = self.undeliverable
@@ -198,7 +195,7 @@ class FlowsBase:
                 interview_id=interview.id,
             )
         ]
-        if note:
+        if note and not self.is_external(interview.channel_id):  # no new post where another org reads
             owed.append(
                 Outgoing(
                     key=f"summary_reply:{interview.id}:{revision}",

@@ -92,16 +92,17 @@ class DebriefFlows(FlowsBase):
             summary = self.summary(interview)
             note = f"{mention(user_id)} added a debrief after the summary: verdict now *{summary.verdict.kind.label}*."
             late_owed = self.summary_outgoing(interview, summary, now=now, note=note)
-            if answers.private_note.strip():
-                late_owed.append(
+            if answers.private_note.strip():  # to the hiring manager and the recruiter, never a channel
+                late_owed += [
                     post(
-                        f"private_note:{interview_id}:{user_id}",
+                        f"private_note:{interview_id}:{user_id}:{reader}",
                         "private_notes",
                         interview_id,
-                        interview.hiring_manager_id,
+                        reader,
                         private_notes_dm(interview, [(user_id, answers.private_note)]).as_kwargs(),
                     )
-                )
+                    for reader in dict.fromkeys((interview.hiring_manager_id, interview.recruiter_id))
+                ]
             self.repository.enqueue(outgoing=late_owed, now=now)
         elif saved.submitted >= len(interview.interviewer_ids) or (
             interview.deadline_at is not None and interview.deadline_at <= now
