@@ -193,17 +193,6 @@ class LifecycleStore(Store):
             session.commit()
             return True
 
-    def expired(self, *, before: datetime, limit: int = 500) -> list[int]:
-        """Interviews that ended before `before` and still hold personal data."""
-        with self._session() as session:
-            ids = session.exec(
-                select(InterviewRow.id)
-                .where(col(InterviewRow.ends_at) < before, col(InterviewRow.erased_at).is_(None))
-                .order_by(col(InterviewRow.ends_at))
-                .limit(limit)
-            ).all()
-            return [i for i in ids if i is not None]
-
     def next_summary_revision(self, *, interview_id: int, now: datetime) -> int:
         with self._session(write=True) as session:
             session.exec(

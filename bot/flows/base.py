@@ -11,6 +11,7 @@ from bot.domain.models import Interview
 from bot.domain.summary import Policy, Summary, summarise
 from bot.domain.validation import NotAllowed, NotFound
 from bot.domain.worktime import WorkingWeek
+from bot.flows.connect import prompt_elsewhere, summary_in_private
 from bot.outbox import Courier
 from bot.policy import Action, Actor, may, refusal, roles
 from bot.views.messages import private_notes_dm, prompt_dm, prompt_message
@@ -55,27 +56,6 @@ def no_interview(interview_id: int) -> NotFound:
 
 def mention(user_id: str) -> str:
     return f"<@{user_id}>"
-
-
-def external_note(interview: Interview, what: str) -> str:
-    return (
-        f"🔒 <#{interview.channel_id}> is shared with another organisation (Slack Connect), so I didn't "
-        f"post the {what} for {interview.short_id} there: debriefs are HR data. "
-        + ("The summary comes to you and the hiring manager privately." if what == "summary"
-           else "The panel has its DMs; the summary will come to you and the hiring manager privately.")
-    )  # fmt: skip
-
-
-def summary_in_private(interview: Interview, message: dict[str, object]) -> list[Outgoing]:
-    """The summary by DM to the hiring manager (the copy later updates edit) and the recruiter, each
-    with a word on why it isn't in the channel."""
-    owed = []
-    for n, user in enumerate(dict.fromkeys((interview.hiring_manager_id, interview.recruiter_id))):
-        key = f"summary:{interview.id}" if n == 0 else f"summary_copy:{interview.id}:{user}"
-        owed.append(post(f"summary_external:{interview.id}:{user}", "notice", interview.id, user,
-                         {"text": external_note(interview, "summary")}))  # fmt: skip
-        owed.append(post(key, "summary", interview.id, user, message))
-    return owed
 
 
 class FlowsBase:
@@ -220,8 +200,7 @@ class FlowsBase:
         """Claim the prompt (once) and owe the channel post and a DM to each interviewer."""
         deadline = interview.deadline_at or interview.ends_at + self.timing.deadline
         if self.is_external(interview.channel_id):  # the panel still gets its DMs; the recruiter hears why
-            owed = [post(f"prompt_external:{interview.id}", "notice", interview.id, interview.recruiter_id,
-                         {"text": external_note(interview, "prompt")})]  # fmt: skip
+            owed = [prompt_elsewhere(interview)]
         else:
             owed = [
                 post(

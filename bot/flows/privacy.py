@@ -231,30 +231,27 @@ class PrivacyFlows(FlowsBase):
 
     def panelist_gone(self, *, interview_id: int, user_id: str, now: datetime) -> bool:
         """A deactivated interviewer won't submit: take them off the panel (unless their debrief is in),
-        tell the recruiter, and let the panel complete without them."""
-        if not self.repository.unsubmitted(interview_id=interview_id, user_id=user_id):
-            return False
+        tell the recruiter, and let the panel complete without them. The only interviewer stays (a
+        panel needs one): the recruiter is told to add someone or cancel."""
         interview = self.interview(interview_id=interview_id)
-        if len(interview.interviewer_ids) < 2 or interview.status not in (
-            InterviewStatus.SCHEDULED,
-            InterviewStatus.COLLECTING,
+        if interview.status not in (InterviewStatus.SCHEDULED, InterviewStatus.COLLECTING) or not (
+            self.repository.unsubmitted(interview_id=interview_id, user_id=user_id)
         ):
             return False
-        self.change_panel(interview_id=interview_id, remove=[user_id], now=now, by="slack")
+        alone = len(interview.interviewer_ids) < 2
+        if alone:
+            then = (
+                f"They were its only interviewer: `/debrief panel {interview.id} add @someone` or cancel it."
+            )
+        else:
+            self.change_panel(interview_id=interview_id, remove=[user_id], now=now, by="slack")
+            then = "The panel completes without them."
         text = (
             f"ℹ️ {mention(user_id)} was deactivated in Slack, so they won't submit a debrief for "
-            f"{interview.short_id}. The panel completes without them."
+            f"{interview.short_id}. {then}"
         )
-        self.repository.enqueue(
-            outgoing=[
-                post(
-                    f"gone:{interview_id}:{user_id}",
-                    "notice",
-                    interview_id,
-                    interview.recruiter_id,
-                    {"text": text},
-                )
-            ],
-            now=now,
+        notice = post(
+            f"gone:{interview_id}:{user_id}", "notice", interview_id, interview.recruiter_id, {"text": text}
         )
-        return True
+        self.repository.enqueue(outgoing=[notice], now=now)
+        return not alone
