@@ -10,7 +10,7 @@ from datetime import datetime
 
 from slack_sdk.errors import SlackApiError
 
-from bot.channels import archived_channel_name, channel_name
+from bot.channels import EXTERNAL, archived_channel_name, channel_name
 from bot.domain.models import Debrief, Decision, Interview, InterviewDraft, InterviewStatus
 from bot.domain.validation import InvalidInput, NotAllowed, validate_draft
 from bot.flows.base import FlowsBase, mention, post
@@ -96,6 +96,8 @@ class PipelineFlows(FlowsBase):
                 f"Interview {before.short_id} has already ended or was cancelled: it can't be moved."
             )
         errors = validate_draft(draft, now=now, bot_user_id=bot_user_id)
+        if not errors and self.is_external(draft.channel_id):
+            errors = {"channel": EXTERNAL}
         if errors:
             raise InvalidInput(errors)
         if not self.repository.reschedule(

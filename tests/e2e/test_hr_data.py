@@ -12,6 +12,7 @@ from sqlalchemy import text
 
 from bot.app import build
 from bot.domain.models import DebriefAnswers, InterviewDraft, Recommendation, Stage
+from bot.ids import Action
 from bot.settings import SettingsError
 from tests.conftest import FakeClock
 from tests.e2e.conftest import StartBot
@@ -46,7 +47,8 @@ def ended(running: RunningBot, fake: FakeSlack, clock: FakeClock, **overrides: o
 
 
 def say(running: RunningBot, words: str, user: str = RECRUITER) -> str:
-    body = running.slack.command(text=words, user_id=user, channel_id=CHANNEL).json()
+    response = running.slack.command(text=words, user_id=user, channel_id=CHANNEL)
+    body = (response.json() if response.body else None) or {}  # a bare ack: a modal is on its way
     return str(body.get("text", "")) + json.dumps(body.get("blocks", []), ensure_ascii=False)
 
 
@@ -354,3 +356,91 @@ def test_panel_add_and_remove_before_the_summary(
     assert "has posted" in say(running, "panel 1 add <@UBO>")
     assert "Only recruiters can change this panel" in say(running, "panel 1 add <@UBO>", user=OUTSIDER)
     assert "changed the panel" in say(running, "audit 1")
+
+
+def test_the_command_line_stops_on_a_slack_connect_channel_saying_why(
+    fake: FakeSlack, tmp_path: object, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.__main__ import main
+
+    fake.add_channel(EXTERNAL, "agency-hiring", is_ext_shared=True)
+    monkeypatch.chdir(str(tmp_path))
+    for name, value in {
+        "SLACK_BOT_TOKEN": "xoxb-cli", "SLACK_SIGNING_SECRET": "s", "SLACK_APP_TOKEN": "",
+        "SLACK_API_URL": fake.api_url, "DATABASE_URL": f"sqlite:///{tmp_path}/cli.db",
+        "DEBRIEF_CHANNEL": EXTERNAL,
+    }.items():  # fmt: skip
+        monkeypatch.setenv(name, value)
+    assert main(["run"]) == 2
+    assert "DEBRIEF_CHANNEL" in capsys.readouterr().err
+
+
+def test_bad_working_days_stop_the_bot_naming_the_setting() -> None:
+    from bot.settings import load_settings
+
+    with pytest.raises(SettingsError, match="DEBRIEF_WORKING_DAYS"):
+        load_settings(_env_file=None, debrief_working_days="weekdays")
+    with pytest.raises(SettingsError, match="DEBRIEF_WORKING_HOURS"):
+        load_settings(_env_file=None, debrief_working_hours="18:00-09:00")
+
+
+def test_the_audit_trail_records_who_opened_cancelled_and_decided(
+    make_bot: StartBot, fake: FakeSlack, clock: FakeClock
+) -> None:
+    running = make_bot()
+    ended(running, fake, clock)
+    ended(running, fake, clock, candidate="Edsger Dijkstra")
+    write_debrief(running, fake, ANA)
+    write_debrief(running, fake, BO)
+    fake.wait_for("chat.postMessage", predicate=lambda c: c.params.get("channel") == CHANNEL
+                  and "decide_hold" in str(c.params))  # fmt: skip
+    running.settle()
+    opened = len(fake.calls("views.open", ok=True))
+    running.slack.block_action(Action.WHO_SAID_WHAT, "1", user_id=HIRING_MANAGER, channel_id=CHANNEL)
+    fake.wait_for("views.open", count=opened + 1, ok=True)
+    running.slack.block_action(Action.DECIDE_ADVANCE, "1", user_id=HIRING_MANAGER, channel_id=CHANNEL)
+    running.slack.block_action(Action.WHO_SAID_WHAT, "1", user_id=OUTSIDER, channel_id=CHANNEL)
+    fake.wait_for("chat.update", ok=True)
+    running.settle()
+    assert "Cancelled" in say(running, "cancel 2")
+    first, second = say(running, "audit 1"), say(running, "audit 2")
+    assert "<@UHM> opened “Who said what”" in first
+    assert "<@UHM> recorded a decision (advance)" in first
+    assert "<@UOUT> was refused: who said what" in first
+    assert "<@UREC> cancelled it" in second
+    assert refusal_text(say(running, "audit 1", user=HIRING_MANAGER))
+
+
+def refusal_text(answer: str) -> bool:
+    return "Only recruiters can read an interview's audit trail" in answer
+
+
+def test_when_the_only_interviewer_is_deactivated_the_recruiter_is_told_what_to_do(
+    make_bot: StartBot, fake: FakeSlack, clock: FakeClock
+) -> None:
+    running = make_bot()
+    schedule(running, fake, clock, interviewers=[BO])
+    fake.deactivate(BO)
+    clock.advance(hours=2)
+    running.bot.flows.tick(now=clock())
+    fake.wait_for("chat.postMessage", predicate=lambda c: c.params.get("channel") == RECRUITER
+                  and "only interviewer" in json.dumps(c.params))  # fmt: skip
+    assert running.bot.repository.get_interview(interview_id=1).interviewer_ids == (BO,)
+
+
+def test_rescheduling_into_a_slack_connect_channel_is_refused_inline(
+    make_bot: StartBot, fake: FakeSlack, clock: FakeClock
+) -> None:
+    from tests.fakeslack import last_view
+
+    fake.add_channel(EXTERNAL, "agency-hiring", is_ext_shared=True)
+    running = make_bot()
+    schedule(running, fake, clock)
+    opened = len(fake.calls("views.open", ok=True))
+    say(running, "reschedule 1")
+    fake.wait_for("views.open", count=opened + 1, ok=True)
+    refused = running.slack.view_submission(
+        last_view(fake), schedule_values(clock, channel=EXTERNAL), user_id=RECRUITER
+    ).json()
+    assert refused["response_action"] == "errors" and "another organisation" in refused["errors"]["channel"]
+    assert running.bot.repository.get_interview(interview_id=1).channel_id == CHANNEL
