@@ -17,7 +17,6 @@ from storage.tables import (
     ExportedInterviewRow,
     ExportFileRow,
     InterviewRow,
-    OutboxRow,
     PanelistRow,
 )
 
@@ -112,13 +111,6 @@ class PrivacyStore(Store):
                 ).all()
             )
 
-    def export_deleted(self, *, file_id: str, now: datetime) -> None:
-        with self._session(write=True) as session:
-            session.exec(
-                update(ExportFileRow).where(col(ExportFileRow.file_id) == file_id).values(deleted_at=now)
-            )
-            session.commit()
-
     def change_panel(
         self,
         *,
@@ -186,19 +178,6 @@ class PrivacyStore(Store):
                 ).first()
                 is not None
             )
-
-    def drop_pending(self, *, interview_id: int, keep_kinds: Sequence[str] = ()) -> int:
-        """Forget every call still owed for this interview (but `keep_kinds`); how many went."""
-        with self._session(write=True) as session:
-            result = session.exec(
-                delete(OutboxRow).where(
-                    col(OutboxRow.interview_id) == interview_id,
-                    col(OutboxRow.status) == "pending",
-                    col(OutboxRow.kind).not_in(list(keep_kinds)),
-                )
-            )
-            session.commit()
-            return int(result.rowcount)
 
     def expired_page(self, *, before: datetime, limit: int) -> list[int]:
         """A page of interviews that ended before `before` and still hold personal data, oldest first."""

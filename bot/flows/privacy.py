@@ -45,6 +45,8 @@ class PrivacyFlows(FlowsBase):
         database and everywhere in Slack; ratings stay for calibration; the audit trail says who."""
         interview = self.interview(interview_id=interview_id)
         if not self.erase(interview, by=user_id, now=now):
+            if self.interview(interview_id=interview_id).erased_at is None:
+                raise NotAllowed("Another erasure was writing at the same moment: try again.")
             raise NotAllowed(f"Interview {interview.short_id} was already erased.")
         return self.interview(interview_id=interview_id)
 
@@ -66,14 +68,10 @@ class PrivacyFlows(FlowsBase):
                 return erased
 
     def erase(self, interview: Interview, *, by: str, now: datetime) -> bool:
-        """Erase one interview in the database, and owe Slack every edit that erases it there: each
-        posted message to its erased form, a per-candidate channel renamed and re-topiced (then
-        archived), uploaded exports that hold it deleted. Nothing personal stays owed."""
-        # An archived channel can't be renamed: it was given a name without the candidate's at archiving.
-        archived = self.repository.sent_message(key=f"archive:{interview.id}") is not None
-        owns = self.repository.owns_channel(interview_id=interview.id)
-        if not self.repository.erase(interview_id=interview.id, by=by, now=now):
-            return False
+        """Erase one interview in the database and, in the same transaction, owe Slack every call that
+        erases it there: each posted message edited to its erased form, a per-candidate channel
+        renamed and re-topiced (then archived), uploaded exports that hold it deleted. Nothing
+        personal stays owed. False if it was already erased."""
         text = erased_text(interview, by_retention=by == "retention")
         owed = []
         for key in self.repository.sent_posts(interview_id=interview.id):
@@ -90,29 +88,19 @@ class PrivacyFlows(FlowsBase):
                     interview_id=interview.id,
                 )
             )
-        if owns and not archived:
+        # An archived channel can't be renamed: it lost the candidate's name when it was archived.
+        archived = self.repository.sent_message(key=f"archive:{interview.id}") is not None
+        if self.repository.owns_channel(interview_id=interview.id) and not archived:
             owed += self._erase_channel(interview, now=now)
-        self.repository.enqueue(outgoing=owed, now=now)
-        for file_id in self.repository.exports_holding(interview_id=interview.id):
-            self.repository.export_deleted(file_id=file_id, now=now)
-            self.repository.enqueue(
-                outgoing=[
-                    Outgoing(
-                        key=f"delete_file:{file_id}",
-                        kind="delete_file",
-                        method="files.delete",
-                        payload={"file": file_id},
-                    )
-                ],
-                now=now,
-            )
-        self.audit(
-            by,
-            Action.FORGET,
-            now=now,
-            interview_id=interview.id,
-            detail="retention" if by == "retention" else "",
-        )
+        files = self.repository.exports_holding(interview_id=interview.id)
+        owed += [
+            Outgoing(key=f"delete_file:{f}", kind="delete_file", method="files.delete", payload={"file": f})
+            for f in files
+        ]
+        if not self.repository.erase(
+            interview_id=interview.id, by=by, now=now, outgoing=owed, deleted_files=files
+        ):
+            return False
         if self.on_erased is not None:
             self.on_erased(interview)
         return True
