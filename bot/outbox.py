@@ -46,6 +46,10 @@ PERMANENT = frozenset(
 )
 
 
+# Answers meaning the call's work is already done (an earlier attempt did it and its answer was lost,
+# or a person did it): the call counts as sent, not failed.
+ALREADY_DONE = {"files.delete": "file_not_found", "conversations.archive": "already_archived"}
+
 # Every message we post carries its outbox key in Slack's message metadata, so a retry after a
 # crash can look for it instead of posting it again.
 METADATA_TYPE = "debrief_outbox"
@@ -159,6 +163,9 @@ class Courier:
             return False
         except SlackApiError as exc:
             error = str(exc.response.get("error", "unknown_error"))
+            if ALREADY_DONE.get(item.method) == error:
+                repository.outbox_sent(outbox_id=item.id, now=now, channel=None, ts=None)
+                return True
             if error == "not_in_channel" and self._join(str(item.payload.get("channel", ""))):
                 return self._send(repository, item, now)
             self._failed_attempt(repository, item, now, error, permanent=error in PERMANENT)

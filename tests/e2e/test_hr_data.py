@@ -444,3 +444,51 @@ def test_rescheduling_into_a_slack_connect_channel_is_refused_inline(
     ).json()
     assert refused["response_action"] == "errors" and "another organisation" in refused["errors"]["channel"]
     assert running.bot.repository.get_interview(interview_id=1).channel_id == CHANNEL
+
+
+def test_erasure_reaches_slack_through_500s_and_dropped_connections(
+    make_bot: StartBot, fake: FakeSlack, clock: FakeClock
+) -> None:
+    running = make_bot()
+    ended(running, fake, clock)
+    write_debrief(running, fake, ANA)
+    write_debrief(running, fake, BO)
+    fake.wait_for("chat.postMessage", predicate=lambda c: c.params.get("channel") == CHANNEL
+                  and "decide_hold" in str(c.params))  # fmt: skip
+    say(running, "export")
+    fake.wait_for("files.completeUploadExternal", ok=True)
+    running.settle()
+    fake.fail_next("chat.update", status=500, times=4)  # more than the client's own retries
+    fake.fail_next("files.delete", drop=True, times=4)
+    assert "Erased" in say(running, "forget 1")
+    for _ in range(20):
+        running.settle()
+        if running.bot.repository.outbox_counts().pending == 0:
+            break
+        clock.advance(minutes=5)
+        running.bot.flows.tick(now=clock())
+    assert running.bot.repository.outbox_counts().pending == 0
+    assert running.bot.repository.outbox_counts().failed == 0
+    slack = everything_in_slack(fake)
+    assert "Grace Hopper" not in slack and "compiler blog post" not in slack
+    assert fake.uploaded_files() == []
+    assert {c.fault for c in fake.calls() if c.fault} >= {"500", "drop"}  # the faults really happened
+
+
+def test_an_export_already_deleted_counts_as_deleted(
+    make_bot: StartBot, fake: FakeSlack, clock: FakeClock
+) -> None:
+    from slack_sdk import WebClient
+
+    running = make_bot()
+    ended(running, fake, clock)
+    say(running, "export")
+    fake.wait_for("files.completeUploadExternal", ok=True)
+    running.settle()
+    [upload] = fake.uploaded_files()
+    WebClient(token="xoxb-e2e", base_url=fake.api_url).files_delete(file=upload.id)  # e.g. by a person
+    assert "Erased" in say(running, "forget 1")
+    running.settle()
+    running.bot.flows.deliver(now=clock())
+    counts = running.bot.repository.outbox_counts(interview_id=None)
+    assert counts.failed == 0 and counts.pending == 0
