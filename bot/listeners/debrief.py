@@ -17,8 +17,12 @@ STALE = "This button is out of date. Use the latest message from the bot."
 
 
 def _interview_id(value: str | None) -> int | None:
+    """A button's interview id: ASCII digits only (int() would also read "١٢")."""
+    raw = value or ""
+    if not raw.isascii():
+        return None
     try:
-        return int(value or "")
+        return int(raw)
     except ValueError:
         return None
 

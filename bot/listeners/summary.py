@@ -26,7 +26,7 @@ STALE = "This button is out of date. Use the latest message from the bot."
 
 def _id(action: dict[str, Any]) -> int:
     raw = str(action.get("value") or "")
-    if not raw.isdigit() or not 0 < int(raw) < 2**31:
+    if not raw.isascii() or not raw.isdigit() or not 0 < int(raw) < 2**31:  # "²".isdigit() is true
         raise DomainError(STALE)
     return int(raw)
 

@@ -409,6 +409,8 @@ LAZY_FAILED = "Failed to run an internal function"
 BUTTON_VALUES = {
     "another interview's id": ("2", "Only the interviewers on the panel"),
     "garbage": ("garbage", "out of date"),
+    "digits of another script": ("١٢", "out of date"),
+    "a superscript digit": ("²", "out of date"),
     "a negative number": ("-1", "no interview #-1"),
     "zero": ("0", "no interview #0"),
     "a decimal": ("1.5", "out of date"),
