@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from bot.channels import erased_channel_name
 from bot.domain.models import AuditEntry, Interview, InterviewStatus
-from bot.domain.validation import NotAllowed
+from bot.domain.validation import MAX_PANEL, NotAllowed
 from bot.flows.base import FlowsBase, mention, post
 from bot.policy import Action
 from bot.views.messages import prompt_dm, prompt_message
@@ -153,8 +153,11 @@ class PrivacyFlows(FlowsBase):
         before = self.interview(interview_id=interview_id)
         add = [u for u in dict.fromkeys(add) if not before.on_panel(u)]
         remove = [u for u in dict.fromkeys(remove) if before.on_panel(u)]
-        if len(before.interviewer_ids) - len(remove) + len(add) < 1:
+        size = len(before.interviewer_ids) - len(remove) + len(add)
+        if size < 1:
             raise NotAllowed("A panel needs at least one interviewer.")
+        if size > MAX_PANEL:
+            raise NotAllowed(f"A panel has at most {MAX_PANEL} interviewers.")
         if before.status not in (InterviewStatus.SCHEDULED, InterviewStatus.COLLECTING):
             raise NotAllowed(f"The summary for {before.short_id} has posted: its panel can't change now.")
         if not add and not remove:

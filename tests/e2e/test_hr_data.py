@@ -353,6 +353,8 @@ def test_panel_add_and_remove_before_the_summary(
     fake.wait_for("chat.postMessage", predicate=lambda c: c.params.get("channel") == CHANNEL
                   and "decide_hold" in str(c.params))  # fmt: skip
     assert "isn't a person" in say(running, "panel 1 add bo")
+    assert "at most 12" in say(running, "panel 1 add " + " ".join(f"<@U{n:03d}>" for n in range(11)))
+    assert "at least one" in say(running, "panel 1 remove <@UANA> <@UNEW>")
     assert "has posted" in say(running, "panel 1 add <@UBO>")
     assert "Only recruiters can change this panel" in say(running, "panel 1 add <@UBO>", user=OUTSIDER)
     assert "changed the panel" in say(running, "audit 1")
