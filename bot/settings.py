@@ -8,6 +8,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.domain.summary import Policy, Veto
+from bot.domain.worktime import WorkingWeek, parse_days, parse_hours
 
 DEFAULT_DATABASE_URL = "sqlite:///debrief.db"
 SLACK_API_URL = "https://slack.com/api/"
@@ -50,6 +51,9 @@ class Settings(BaseSettings):
     ashby_api_key: SecretStr = SecretStr("")
     ashby_webhook_secret: SecretStr = SecretStr("")
     ashby_api_url: str = ASHBY_API_URL
+
+    debrief_working_days: str = "mon-fri"
+    debrief_working_hours: str = "09:00-18:00"
     port: int = Field(default=3000, ge=1, le=65535)
     host: str = "0.0.0.0"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
@@ -92,6 +96,18 @@ class Settings(BaseSettings):
             return tuple(parts)
         return value
 
+    @field_validator("debrief_working_days")
+    @classmethod
+    def _days(cls, value: str) -> str:
+        parse_days(value)
+        return value
+
+    @field_validator("debrief_working_hours")
+    @classmethod
+    def _hours(cls, value: str) -> str:
+        parse_hours(value)
+        return value
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper(cls, value: object) -> object:
@@ -117,6 +133,10 @@ class Settings(BaseSettings):
     @property
     def ashby_enabled(self) -> bool:
         return bool(self.ashby_api_key.get_secret_value())
+
+    def working_week(self) -> WorkingWeek:
+        start, end = parse_hours(self.debrief_working_hours)
+        return WorkingWeek(days=parse_days(self.debrief_working_days), start=start, end=end)
 
     def missing_for_run(self) -> list[str]:
         """The settings `run` needs that are not set, in the order a newcomer should set them."""

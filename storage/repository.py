@@ -33,6 +33,7 @@ from storage.claims import ClaimStore
 from storage.health import HealthStore
 from storage.lifecycle import LifecycleStore
 from storage.outbox import DeadLetter, OutboxCounts, OutboxItem, Outgoing, SentMessage
+from storage.privacy import PrivacyStore
 from storage.rows import (
     ANSWER_COLUMNS,
     DEBRIEF,
@@ -94,7 +95,7 @@ class SavedDebrief:
     submitted: int  # debriefs for the interview now, this one included
 
 
-class Repository(ClaimStore, LifecycleStore, SourceStore, HealthStore):
+class Repository(ClaimStore, LifecycleStore, SourceStore, HealthStore, PrivacyStore):
     """Typed access to the database; keyword-only arguments, one short session per call."""
 
     def create_interview(

@@ -149,6 +149,7 @@ def test_under_random_429s_500s_and_dropped_connections_everything_arrives_exact
             ("receipt", f"D{BO}", interview_id): 1,
             ("summary", CHANNEL, interview_id): 1,
             ("private_notes", f"D{HIRING_MANAGER}", None): 1,
+            ("private_notes", f"D{RECRUITER}", None): 1,  # private notes reach recruiters too
         }
     )
     drive(running, clock, lambda: set(expected) <= set(delivered(fake)), timeout=40, what="everything")
