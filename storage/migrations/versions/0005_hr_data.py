@@ -1,7 +1,7 @@
 """HR data: audit trail and tracked exports
 
-Revision ID: 0002_hr_data
-Revises: 0001
+Revision ID: 0005_hr_data
+Revises: 0004_doctor
 """
 
 from collections.abc import Sequence
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "0002_hr_data"
-down_revision: str | None = "0001"
+revision: str = "0005_hr_data"
+down_revision: str | None = "0004_doctor"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
