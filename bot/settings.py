@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     debrief_next_stage_minutes: int = Field(default=60, ge=5, le=480)
     debrief_veto: Annotated[tuple[Veto, ...], NoDecode] = (Veto.STRONG_NO, Veto.DEAL_BREAKER)
     debrief_retention_days: int = Field(default=365, ge=1)
+    debrief_working_days: str = "mon-fri"
+    debrief_working_hours: str = "09:00-18:00"
     # Interviews that arrive by themselves (README: "Connect your calendar or ATS"). Secrets are
     # SecretStr, so settings never print them.
     debrief_ics_urls: Annotated[tuple[str, ...], NoDecode] = ()
@@ -51,9 +53,6 @@ class Settings(BaseSettings):
     ashby_api_key: SecretStr = SecretStr("")
     ashby_webhook_secret: SecretStr = SecretStr("")
     ashby_api_url: str = ASHBY_API_URL
-
-    debrief_working_days: str = "mon-fri"
-    debrief_working_hours: str = "09:00-18:00"
     port: int = Field(default=3000, ge=1, le=65535)
     host: str = "0.0.0.0"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
@@ -134,6 +133,7 @@ class Settings(BaseSettings):
     def ashby_enabled(self) -> bool:
         return bool(self.ashby_api_key.get_secret_value())
 
+    @property
     def working_week(self) -> WorkingWeek:
         start, end = parse_hours(self.debrief_working_hours)
         return WorkingWeek(days=parse_days(self.debrief_working_days), start=start, end=end)

@@ -97,6 +97,8 @@ class PipelineFlows(FlowsBase):
         assert self.channels is not None
         channel = str(item.payload.get("channel", ""))
         problem = self.channels.ensure_member(channel)
+        if problem == EXTERNAL:  # a forged pick, or the channel was shared since: nothing goes there
+            raise TaskFailed("ext_shared: shared with another organisation (Slack Connect)")
         if problem:
             raise TaskFailed(
                 "not_in_channel" if "not in that private channel" in problem else "channel_not_found"

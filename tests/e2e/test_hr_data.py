@@ -147,11 +147,16 @@ def test_the_picker_hides_slack_connect_channels_and_a_forged_pick_is_refused(
     view = open_schedule_modal(running, fake)
     picker = next(b["element"] for b in view["blocks"] if b.get("block_id") == "channel")
     assert picker["filter"]["exclude_external_shared_channels"] is True
-    refused = running.slack.view_submission(
-        view, schedule_values(clock, channel=EXTERNAL), user_id=RECRUITER
-    ).json()
-    assert refused["response_action"] == "errors" and "another organisation" in refused["errors"]["channel"]
-    assert running.bot.repository.get_interview(interview_id=1) is None
+    # The submission is acked at once (Slack is not called before the ack); the channel check after
+    # it refuses the channel, and the recruiter is told why.
+    running.slack.view_submission(view, schedule_values(clock, channel=EXTERNAL), user_id=RECRUITER)
+    fake.wait_for("chat.postMessage", predicate=lambda c: c.params.get("channel") == RECRUITER
+                  and "another organisation" in json.dumps(c.params))  # fmt: skip
+    clock.advance(hours=2)
+    running.bot.flows.tick(now=clock())
+    running.settle()
+    assert fake.messages(EXTERNAL) == []  # no prompt there, then or later
+    assert "Write debrief" in " ".join(text_of(m) for m in fake.messages(f"D{ANA}"))  # the panel's DMs go
 
 
 def test_a_channel_that_becomes_shared_gets_nothing_and_the_right_people_are_told(

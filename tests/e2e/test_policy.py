@@ -28,7 +28,7 @@ R, HM, P = Role.RECRUITER, Role.HIRING_MANAGER, Role.PANELIST
 EXPECTED = {
     Action.SCHEDULE: {R}, Action.LIST: {R}, Action.EXPORT: {R}, Action.STATUS: {R, HM},
     Action.REMIND: {R, HM}, Action.CLOSE: {R}, Action.CANCEL: {R}, Action.RESCHEDULE: {R},
-    Action.FOLLOWUP: {R}, Action.FORGET: {R}, Action.AUDIT: {R}, Action.PANEL: {R},
+    Action.FOLLOWUP: {R}, Action.FORGET: {R}, Action.AUDIT: {R}, Action.PANEL: {R}, Action.SOURCES: {R},
     Action.EXTEND: {R, HM}, Action.DECIDE: {R, HM}, Action.WHO_SAID_WHAT: {R, HM},
     Action.WRITE_DEBRIEF: {P}, Action.SNOOZE: {P}, Action.SEE_ALL: {R},
 }  # fmt: skip
@@ -169,6 +169,7 @@ ATTEMPTS: dict[Action, Attempt] = {
     Action.FORGET: _command("forget {id}", "Erased"),
     Action.AUDIT: _command("audit {id}", "Audit trail of"),
     Action.PANEL: _command(f"panel {{id}} add <@{NEWCOMER}|new>", "The panel of"),
+    Action.SOURCES: _command("sources", "No calendar feed or ATS is connected"),
     Action.EXTEND: _button(Button.EXTEND, "summarised", _told("Extended")),
     Action.DECIDE: _button(Button.DECIDE_HOLD, "summarised", _decided),
     Action.WHO_SAID_WHAT: _button(Button.WHO_SAID_WHAT, "summarised", lambda *_: False),
