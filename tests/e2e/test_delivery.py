@@ -97,6 +97,7 @@ def test_with_35_percent_of_posts_losing_their_answer_every_message_is_stored_ex
             ("receipt", f"D{BO}", 1): 1,
             ("summary", CHANNEL, 1): 1,
             ("private_notes", f"D{HIRING_MANAGER}", None): 1,
+            ("private_notes", f"D{RECRUITER}", None): 1,  # private notes: the recruiter's too
         }
     )
     drive(running, clock, lambda: set(expected) <= set(stored(fake)), timeout=60, what="everything")

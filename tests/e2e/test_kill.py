@@ -121,19 +121,7 @@ def test_five_kills_mid_delivery_lose_nothing_and_double_nothing(
         last = start_scheduler("last", env, tmp_path)
         started.append(last)
         wait_until(lambda: set(expected) <= set(stored(fake)), timeout=60, what=last.tail)
-        wait_until(
-            lambda: (
-                {
-                    s
-                    for (s,) in repository.engine.connect().execute(
-                        text("SELECT DISTINCT status FROM outbox")
-                    )
-                }
-                == {"sent"}
-            ),
-            timeout=30,
-            what="the outbox to drain",
-        )
+        wait_until(lambda: statuses(repository) == {"sent"}, timeout=30, what="the outbox to drain")
         time.sleep(1.0)  # a few more ticks: nothing else goes out
         assert stored(fake) == expected, "every prompt and DM exactly once across five kills"
         assert fake.errors == []
