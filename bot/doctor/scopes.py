@@ -19,6 +19,7 @@ FEATURES: dict[str, str] = {
     "groups:write": "per-candidate private channels (create, invite, archive)",
     "usergroups:read": "recruiters named by a user group in DEBRIEF_RECRUITERS",
     "users:read": "time zones for reminders in working hours, deactivated interviewers, and checking recruiters and admins",
+    "users:read.email": "interviewers of interviews imported from a calendar or ATS, found by e-mail",
     "files:write": "/debrief export (the CSV file in your DM), and deleting exports on erasure",
 }
 

