@@ -69,6 +69,7 @@ class Channels:
             ):  # private channels we're not in look like this
                 return "channel_not_found"
             raise
+        self._remember_external(channel_id, bool(info.get("is_ext_shared")))
         if info.get("is_ext_shared"):
             return EXTERNAL
         if info.get("is_member") or info.get("is_im"):
@@ -129,9 +130,13 @@ class Channels:
             log.warning("conversations.info %s failed: %s", channel_id, exc.response.get("error"))
             return cached[1] if cached else False
         external = bool(info.get("is_ext_shared"))
-        with self._lock:
-            self._external[channel_id] = (at, external)
+        self._remember_external(channel_id, external, at=at)
         return external
+
+    def _remember_external(self, channel_id: str, external: bool, *, at: float | None = None) -> None:
+        """Keep what conversations.info said about sharing, so the next question needs no call."""
+        with self._lock:
+            self._external[channel_id] = (self.monotonic() if at is None else at, external)
 
     def create_private(self, *, name: str, members: list[str], topic: str) -> str:
         """Create a private channel, invite, set the topic; safe to repeat after a lost answer.
