@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench.config import BOT_TOKEN, SIGNING_SECRET
+from bench.config import BOT_TOKEN, SIGNING_SECRET, Sizes
 from bench.report import Section
+from bench.seed import HIRING_MANAGER, RECRUITER, user_id
 from fakeslack import RemoteFake
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -157,7 +158,10 @@ def bot(workdir: Path, *, api_url: str, database_url: str, name: str = "bot") ->
         "SLACK_API_URL": api_url,
         "DATABASE_URL": database_url,
         "DEBRIEF_CHANNEL": "",
-        "DEBRIEF_RECRUITERS": "",
+        # Closed by default: the benchmark's people (who all type /debrief schedule) are named recruiters.
+        "DEBRIEF_RECRUITERS": ",".join(
+            [*(user_id(n) for n in range(Sizes().user_pool)), HIRING_MANAGER, RECRUITER]
+        ),
         "PORT": str(port),
         "HOST": "127.0.0.1",
         "LOG_LEVEL": "INFO",

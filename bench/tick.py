@@ -34,7 +34,7 @@ def _settings(api_url: str, database_url: str) -> Settings:
         slack_api_url=api_url,
         database_url=database_url,
         debrief_channel="",
-        debrief_recruiters=(),
+        debrief_recruiters=(RECRUITER,),
     )
 
 

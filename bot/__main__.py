@@ -129,9 +129,12 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
             f"set {' and '.join(missing)} (in the environment or .env; see .env.example) "
             "— Socket Mode also needs SLACK_APP_TOKEN, HTTP mode needs SLACK_SIGNING_SECRET"
         )
-    if args.command == "scheduler":
-        return _run_scheduler_only(settings)
-    return _run(settings, with_scheduler=not args.no_scheduler)
+    try:
+        if args.command == "scheduler":
+            return _run_scheduler_only(settings)
+        return _run(settings, with_scheduler=not args.no_scheduler)
+    except SettingsError as exc:  # a setting that only Slack can judge (e.g. a Slack Connect channel)
+        return _fail(str(exc))
 
 
 def _freeze_startup_objects() -> None:

@@ -14,10 +14,11 @@ from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.access import Access
+from bot.access import CLOSED_BY_DEFAULT, Access
 from bot.channels import Channels
 from bot.directory import Directory
 from bot.dispatch import Dispatcher
+from bot.domain.models import Interview
 from bot.domain.validation import DomainError
 from bot.flows import Flows, Timing
 from bot.flows.sync import SourceSync
@@ -26,7 +27,7 @@ from bot.listeners import Deps, register
 from bot.listeners.home import refresh_home
 from bot.outbox import Courier
 from bot.people import People
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 from bot.slack_client import make_client
 from bot.sources.configured import configured_sources
 from bot.views.messages import notice
@@ -75,15 +76,21 @@ def build(
     settings: Settings, *, clock: Clock = utc_now, client: WebClient | None = None, migrate: bool = True
 ) -> Bot:
     """Wire settings -> database, Slack client, flows, Bolt app (listeners registered)."""
+    client = client or make_client(settings)
+    channels = Channels(client)
+    if settings.debrief_channel and channels.is_external(settings.debrief_channel):
+        raise SettingsError(
+            f"DEBRIEF_CHANNEL: {settings.debrief_channel} is shared with another organisation (Slack "
+            "Connect); debriefs are HR data, so pick a channel only your company is in"
+        )
     engine = open_database(settings.database_url, migrate=migrate)
     repository = Repository(engine)
-    client = client or make_client(settings)
     directory = Directory(client)
-    channels = Channels(client)
     flows = Flows(
         repository=repository,
         courier=Courier(client, clock=clock, channels=channels),
-        offsets=directory.offset,
+        zones=directory.zone,
+        working_week=settings.working_week,
         channels=channels,
         per_candidate=settings.debrief_channel_mode == "per_candidate",
         archive_after=timedelta(days=settings.debrief_archive_after_days),
@@ -93,7 +100,9 @@ def build(
         ),
         policy=settings.policy,
     )
-    access = Access(client, settings.debrief_recruiters)
+    access = Access(client, settings.debrief_recruiters, directory=directory)
+    if access.admins_are_recruiters:
+        log.warning(CLOSED_BY_DEFAULT)
     sync = build_sync(settings, flows, client)
     executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="lazy")
     dispatcher = Dispatcher(
@@ -111,6 +120,19 @@ def build(
         sync=sync,
     )
     app = build_app(settings, client=client, executor=executor, deps=deps)
+
+    def republish_homes(interview: Interview) -> None:
+        """An erased interview leaves every Home tab that may list it: its people's, named recruiters'."""
+        people = (
+            *interview.interviewer_ids,
+            interview.hiring_manager_id,
+            interview.recruiter_id,
+            *access.users,
+        )
+        for user in dict.fromkeys(people):
+            dispatcher.kick(home_for=user)
+
+    flows.on_erased = republish_homes
     dispatcher.start()
     return Bot(
         app=app,

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
+import time
 import unicodedata
+from collections.abc import Callable
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -15,18 +18,45 @@ MAX_NAME = 80
 
 
 def channel_name(candidate: str, interview_id: int) -> str:
-    """A valid Slack channel name: `debrief-<candidate>-<id>` in lowercase ASCII, at most 80 characters."""
-    ascii_name = unicodedata.normalize("NFKD", candidate).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "candidate"
+    """A valid Slack channel name, `debrief-<candidate>-<id>`, at most 80 characters. Slack takes
+    lowercase letters of any script, digits, `-` and `_`: "Łukasz" stays "łukasz", "王芳" stays "王芳";
+    anything else becomes a hyphen, and a name with nothing left is `debrief-candidate-<id>`."""
+    folded = unicodedata.normalize("NFKC", candidate).lower()
+    kept = "".join(c if _slack_keeps(c) else "-" for c in folded)
+    slug = re.sub(r"-+", "-", kept).strip("-") or "candidate"
     suffix = f"-{interview_id}"
     return f"debrief-{slug}"[: MAX_NAME - len(suffix)].rstrip("-") + suffix
+
+
+def _slack_keeps(char: str) -> bool:
+    """A letter or digit of any script, or a combining mark (Thai vowels, Arabic harakat)."""
+    return char.isalnum() or unicodedata.category(char).startswith("M")
+
+
+def archived_channel_name(interview_id: int) -> str:
+    """A per-candidate channel's name when it is archived (no candidate name: it can't change later)."""
+    return f"debrief-{interview_id}-archived"
+
+
+def erased_channel_name(interview_id: int) -> str:
+    """A per-candidate channel's name once the candidate's data is erased (no name in it)."""
+    return f"debrief-erased-{interview_id}"
+
+
+EXTERNAL = "That channel is shared with another organisation (Slack Connect): pick an internal channel."
 
 
 class Channels:
     """Slack channel chores for flows; every method answers in words a recruiter can act on."""
 
-    def __init__(self, client: WebClient) -> None:
+    def __init__(
+        self, client: WebClient, *, ttl_seconds: float = 60.0, monotonic: Callable[[], float] = time.monotonic
+    ) -> None:
         self.client = client
+        self.ttl = ttl_seconds  # how stale "is it shared with another organisation?" may be
+        self.monotonic = monotonic
+        self._external: dict[str, tuple[float, bool]] = {}
+        self._lock = threading.Lock()
 
     def ensure_member(self, channel_id: str) -> str | None:
         """Join a public channel if needed; None when the bot can post there, else Slack's reason
@@ -39,6 +69,9 @@ class Channels:
             ):  # private channels we're not in look like this
                 return "channel_not_found"
             raise
+        self._remember_external(channel_id, bool(info.get("is_ext_shared")))
+        if info.get("is_ext_shared"):
+            return EXTERNAL
         if info.get("is_member") or info.get("is_im"):
             return None
         if info.get("is_private"):
@@ -80,6 +113,30 @@ class Channels:
             return str(self.client.chat_getPermalink(channel=channel_id, message_ts=ts)["permalink"])
         except (SlackApiError, KeyError):
             return None
+
+    def is_external(self, channel_id: str) -> bool:
+        """Whether a channel is shared with another organisation now (Slack Connect). A channel we
+        can't see is not assumed to be: the post itself fails then, and the recruiter is told."""
+        if not channel_id.startswith(("C", "G")):
+            return False
+        at = self.monotonic()
+        with self._lock:
+            cached = self._external.get(channel_id)
+        if cached and at - cached[0] < self.ttl:
+            return cached[1]
+        try:
+            info = self.client.conversations_info(channel=channel_id)["channel"]
+        except SlackApiError as exc:
+            log.warning("conversations.info %s failed: %s", channel_id, exc.response.get("error"))
+            return cached[1] if cached else False
+        external = bool(info.get("is_ext_shared"))
+        self._remember_external(channel_id, external, at=at)
+        return external
+
+    def _remember_external(self, channel_id: str, external: bool, *, at: float | None = None) -> None:
+        """Keep what conversations.info said about sharing, so the next question needs no call."""
+        with self._lock:
+            self._external[channel_id] = (self.monotonic() if at is None else at, external)
 
     def create_private(self, *, name: str, members: list[str], topic: str) -> str:
         """Create a private channel, invite, set the topic; safe to repeat after a lost answer.

@@ -1,4 +1,5 @@
-"""People's time zones from `users.info`, cached, so reminders can wait for working hours."""
+"""People as `users.info` describes them (time zone, admin), cached: reminders wait for working
+hours, and with no recruiters named, workspace admins and owners are the recruiters."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slack_sdk import WebClient
@@ -15,42 +16,56 @@ from slack_sdk.errors import SlackApiError
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class Person:
+    tz: str | None = None
+    admin: bool = False  # workspace admin or owner
+
+
 class Directory:
-    """`offset(user, now)`: the person's UTC offset at `now`, or None when Slack doesn't say."""
+    """`person(user)` from users.info (None when Slack can't say); `zone(user)` their time zone."""
 
     def __init__(
         self,
         client: WebClient,
         *,
-        ttl_seconds: float = 12 * 3600,
+        ttl_seconds: float = 3600,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.client = client
         self.ttl = ttl_seconds
         self.monotonic = monotonic
-        self._zones: dict[str, tuple[float, str | None]] = {}
+        self._people: dict[str, tuple[float, Person | None]] = {}
         self._lock = threading.Lock()
 
-    def offset(self, user_id: str, now: datetime) -> timedelta | None:
-        zone = self._zone(user_id)
-        if zone is None:
+    def zone(self, user_id: str) -> ZoneInfo | None:
+        person = self.person(user_id)
+        if person is None or person.tz is None:
             return None
         try:
-            return now.astimezone(ZoneInfo(zone)).utcoffset()
+            return ZoneInfo(person.tz)
         except (ZoneInfoNotFoundError, ValueError):
             return None
 
-    def _zone(self, user_id: str) -> str | None:
+    def is_admin(self, user_id: str) -> bool:
+        person = self.person(user_id)
+        return person is not None and person.admin
+
+    def person(self, user_id: str) -> Person | None:
         at = self.monotonic()
         with self._lock:
-            cached = self._zones.get(user_id)
+            cached = self._people.get(user_id)
         if cached and at - cached[0] < self.ttl:
             return cached[1]
         try:
-            zone = (self.client.users_info(user=user_id).get("user") or {}).get("tz")
+            user = self.client.users_info(user=user_id).get("user") or {}
         except SlackApiError as exc:
             log.warning("users.info %s failed: %s", user_id, exc.response.get("error"))
             return cached[1] if cached else None
+        person = Person(
+            tz=user.get("tz"),
+            admin=bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner")),
+        )
         with self._lock:
-            self._zones[user_id] = (at, zone)
-        return zone
+            self._people[user_id] = (at, person)
+        return person

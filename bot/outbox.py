@@ -53,8 +53,10 @@ PERMANENT = frozenset(
         "depends_on_failed",
     }
 )
-# What a repeated call answers when an earlier attempt, whose answer was lost, did the work.
-ALREADY_DONE = {"conversations.archive": "already_archived"}
+
+# What a call answers when its work is already done (an earlier attempt did it and its answer was
+# lost, or a person did it): the call counts as sent, not failed.
+ALREADY_DONE = {"files.delete": "file_not_found", "conversations.archive": "already_archived"}
 
 # Every message we post carries its outbox key in Slack's message metadata, so a retry can look
 # for it instead of posting it again.
@@ -281,10 +283,11 @@ class Courier:
         except Exception as exc:  # a reset connection or a timeout: Slack may have done it
             return self._failed_attempt(repository, item, now, f"{type(exc).__name__}: {exc}", unsure=True)
         message = response.get("message") or {}
+        channel = response.get("channel")  # conversations.* answer with the channel object
         repository.outbox_sent(
             outbox_id=item.id,
             now=now,
-            channel=response.get("channel") or payload.get("channel"),
+            channel=(channel.get("id") if isinstance(channel, dict) else channel) or payload.get("channel"),
             ts=response.get("ts") or message.get("ts"),
         )
         return True

@@ -58,6 +58,12 @@ class Ticker:
         if report.prompted or report.reminded or report.summarised or report.delivered:
             log.info("tick: %s", report)
 
+    def stop(self) -> None:
+        """No more wake-ups. Called before the scheduler shuts down: its shutdown holds the job store's
+        lock while it waits for a running tick, so that tick must not be adding its wake-up then."""
+        with self._wake_lock:
+            self.scheduler = None
+
     def plan(self) -> None:
         """Set the wake-up to the next due instant, if that is sooner than the one already set."""
         if self.scheduler is None or not self.scheduler.running:
@@ -74,8 +80,8 @@ class Ticker:
         # same span on the real one.
         at = datetime.now(UTC) + max(due - now, timedelta(0))
         with self._wake_lock:
-            if self._wake_at is not None and self._wake_at <= at:
-                return
+            if self.scheduler is None or (self._wake_at is not None and self._wake_at <= at):
+                return  # stopped meanwhile, or an earlier wake-up is set
             self._wake_at = at
             self.scheduler.add_job(
                 self.tick,
@@ -109,6 +115,18 @@ def sync_sources(sync: SourceSync, clock: Callable[[], datetime]) -> None:
             log.info("sources: %s", report)
 
 
+class _Scheduler(BackgroundScheduler):
+    """A BackgroundScheduler that stops its ticker's wake-ups before it shuts down."""
+
+    def __init__(self, ticker: Ticker, **options: object) -> None:
+        super().__init__(**options)
+        self.ticker = ticker
+
+    def shutdown(self, *args: object, **kwargs: object) -> None:
+        self.ticker.stop()
+        super().shutdown(*args, **kwargs)
+
+
 def build_scheduler(
     flows: Flows,
     clock: Callable[[], datetime],
@@ -122,8 +140,8 @@ def build_scheduler(
     """The tick (periodic, and woken at the next due instant), the daily retention pass and (with
     sources) their sync, in memory: state lives in the database, so no job store is shared. Given the
     process's `dispatcher`, what its requests store (a new interview, a snooze) moves the wake-up too."""
-    scheduler = BackgroundScheduler(timezone=UTC)
     ticker = Ticker(flows, clock)
+    scheduler = _Scheduler(ticker, timezone=UTC)
     ticker.scheduler = scheduler
     jobs: list[tuple[str, Callable[..., None], IntervalTrigger, tuple[object, ...]]] = [
         (TICK_JOB_ID, ticker.tick, IntervalTrigger(seconds=tick_seconds), ()),

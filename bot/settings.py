@@ -8,6 +8,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.domain.summary_types import Policy, Veto
+from bot.domain.worktime import WorkingWeek, parse_days, parse_hours
 
 DEFAULT_DATABASE_URL = "sqlite:///debrief.db"
 SLACK_API_URL = "https://slack.com/api/"
@@ -38,6 +39,8 @@ class Settings(BaseSettings):
     debrief_next_stage_minutes: int = Field(default=60, ge=5, le=480)
     debrief_veto: Annotated[tuple[Veto, ...], NoDecode] = (Veto.STRONG_NO, Veto.DEAL_BREAKER)
     debrief_retention_days: int = Field(default=365, ge=1)
+    debrief_working_days: str = "mon-fri"
+    debrief_working_hours: str = "09:00-18:00"
     # Interviews that arrive by themselves (README: "Connect your calendar or ATS"). Secrets are
     # SecretStr, so settings never print them.
     debrief_ics_urls: Annotated[tuple[str, ...], NoDecode] = ()
@@ -92,6 +95,18 @@ class Settings(BaseSettings):
             return tuple(parts)
         return value
 
+    @field_validator("debrief_working_days")
+    @classmethod
+    def _days(cls, value: str) -> str:
+        parse_days(value)
+        return value
+
+    @field_validator("debrief_working_hours")
+    @classmethod
+    def _hours(cls, value: str) -> str:
+        parse_hours(value)
+        return value
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper(cls, value: object) -> object:
@@ -117,6 +132,11 @@ class Settings(BaseSettings):
     @property
     def ashby_enabled(self) -> bool:
         return bool(self.ashby_api_key.get_secret_value())
+
+    @property
+    def working_week(self) -> WorkingWeek:
+        start, end = parse_hours(self.debrief_working_hours)
+        return WorkingWeek(days=parse_days(self.debrief_working_days), start=start, end=end)
 
     def missing_for_run(self) -> list[str]:
         """The settings `run` needs that are not set, in the order a newcomer should set them."""

@@ -18,7 +18,15 @@ from .validation import check_message
 Handler = Callable[[Workspace, dict[str, Any]], dict[str, Any]]
 METHODS: dict[str, Handler] = {}
 MAX_TEXT = 40_000
-CHANNEL_NAME = re.compile(r"[a-z0-9_-]+")
+# Lowercase letters of any script (with their combining marks), digits, hyphens and underscores:
+# Slack takes "雑談" or "débrief" but not "Hiring" or "a.b".
+CHANNEL_NAME = re.compile(
+    r"[\w\-\u0300-\u036f\u0e31-\u0e3a\u0e47-\u0e4e\u064b-\u065f\u0900-\u0903\u093a-\u094f]+"
+)
+
+
+def valid_channel_name(name: str) -> bool:
+    return bool(CHANNEL_NAME.fullmatch(name)) and name == name.lower()
 
 
 def method(name: str) -> Callable[[Handler], Handler]:
@@ -212,7 +220,7 @@ def conversations_create(ws: Workspace, p: dict[str, Any]) -> dict[str, Any]:
         raise ApiError("invalid_name_required")
     if len(name) > 80:
         raise ApiError("invalid_name_maxlength")
-    if not CHANNEL_NAME.fullmatch(name):
+    if not valid_channel_name(name):
         raise ApiError("invalid_name_specials")
     if not name.strip("-_"):
         raise ApiError("invalid_name_punctuation")
@@ -269,6 +277,23 @@ def conversations_set_topic(ws: Workspace, p: dict[str, Any]) -> dict[str, Any]:
     if len(topic) > 250:
         raise ApiError("too_long")
     channel.topic = topic
+    return {"channel": channel.info()}
+
+
+@method("conversations.rename")
+def conversations_rename(ws: Workspace, p: dict[str, Any]) -> dict[str, Any]:
+    required(p, "channel", "name")
+    channel = ws.channel(p["channel"], writable=True)
+    if channel.is_im:
+        raise ApiError("method_not_supported_for_channel_type")
+    name = str(p["name"])
+    if len(name) > 80:
+        raise ApiError("invalid_name_maxlength")
+    if not valid_channel_name(name):
+        raise ApiError("invalid_name_specials")
+    if any(c.name == name and c is not channel for c in ws.channels.values()):
+        raise ApiError("name_taken")
+    channel.name = name
     return {"channel": channel.info()}
 
 

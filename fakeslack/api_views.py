@@ -115,3 +115,18 @@ def files_info(ws: Workspace, p: dict[str, Any]) -> dict[str, Any]:
     if upload is None or not upload.completed:
         raise ApiError("file_not_found")
     return {"file": upload.info(ws.domain)}
+
+
+@method("files.delete")
+def files_delete(ws: Workspace, p: dict[str, Any]) -> dict[str, Any]:
+    """Delete a file the bot uploaded: gone from files.info and from the messages that shared it."""
+    required(p, "file")
+    upload = ws.files.pop(str(p["file"]), None)
+    if upload is None or not upload.completed:
+        raise ApiError("file_not_found")
+    for messages in ws.messages.values():
+        for message in messages:
+            if any(f.get("id") == upload.id for f in message.get("files") or []):
+                message["files"] = [f for f in message["files"] if f.get("id") != upload.id]
+                message["text"] = ""
+    return {}

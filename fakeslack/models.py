@@ -71,6 +71,8 @@ class User:
     is_bot: bool = False
     email: str | None = None
     deleted: bool = False
+    is_admin: bool = False
+    is_owner: bool = False
 
     def info(self, team_id: str) -> dict[str, Any]:
         offset = self.tz_offset
@@ -95,6 +97,9 @@ class User:
             "tz_offset": offset,
             "is_bot": self.is_bot,
             "is_app_user": False,
+            "is_admin": self.is_admin or self.is_owner,
+            "is_owner": self.is_owner,
+            "is_primary_owner": False,
             "profile": profile,
         }
 
@@ -129,10 +134,10 @@ class Channel:
             "is_private": self.is_private,
             "is_archived": self.is_archived,
             "is_general": False,
-            "is_member": self.is_member,
             "is_shared": self.is_ext_shared,
             "is_ext_shared": self.is_ext_shared,
             "is_org_shared": False,
+            "is_member": self.is_member,
             "created": self.created,
             "topic": {"value": self.topic, "creator": "", "last_set": 0},
             "purpose": {"value": "", "creator": "", "last_set": 0},

@@ -137,7 +137,8 @@ class FakeSlack:
         ext_shared: bool = False,
     ) -> None:
         """Add a conversation; member=False makes chat.postMessage there fail with not_in_channel,
-        archived=True with is_archived; ext_shared=True shares it with another organisation."""
+        archived=True with is_archived; ext_shared=True shares it with another organisation (Slack
+        Connect)."""
         spec = {"id": channel_id, "name": name, "is_private": is_private, "member": member,
                 "archived": archived, "ext_shared": ext_shared}  # fmt: skip
         with self._lock:
@@ -154,6 +155,11 @@ class FakeSlack:
         )
         channel.is_archived = bool(spec.get("archived"))
         channel.is_ext_shared = bool(spec.get("ext_shared"))
+
+    def share_externally(self, channel_id: str) -> None:
+        """The channel becomes a Slack Connect channel from now on (an admin invited another org)."""
+        with self._lock:
+            self._ws.channels[channel_id].is_ext_shared = True
 
     def revoke_token(self, token: str) -> None:
         """Every later call with this token fails with token_revoked (the app was uninstalled)."""

@@ -3,9 +3,11 @@ rescheduling, per-candidate channels, and erasure."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import case, delete, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from bot.domain.models import (
@@ -15,7 +17,8 @@ from bot.domain.models import (
     InterviewStatus,
 )
 from storage.base import Store
-from storage.tables import DebriefRow, InterviewRow, OutboxRow, PanelistRow
+from storage.outbox import OutboxStore, Outgoing
+from storage.tables import AuditRow, DebriefRow, ExportFileRow, InterviewRow, OutboxRow, PanelistRow
 
 
 class LifecycleStore(Store):
@@ -133,9 +136,20 @@ class LifecycleStore(Store):
             session.commit()
             return True
 
-    def erase(self, *, interview_id: int, by: str, now: datetime) -> bool:
+    def erase(
+        self,
+        *,
+        interview_id: int,
+        by: str,
+        now: datetime,
+        outgoing: Sequence[Outgoing] = (),
+        deleted_files: Sequence[str] = (),
+    ) -> bool:
         """Erase the candidate's personal data and every debrief text, keeping ratings and
-        recommendations (anonymous aggregates for calibration) and a record of who erased it."""
+        recommendations (anonymous aggregates for calibration), and in the same transaction owe
+        `outgoing` (the edits that erase it in Slack), mark `deleted_files` (exports) deleted and add
+        the audit line: an erasure is all of it or none of it. False if it was erased already (or a
+        concurrent erasure owes the same file deletion: try again)."""
         with self._session(write=True) as session:
             result = session.exec(
                 update(InterviewRow)
@@ -176,30 +190,43 @@ class LifecycleStore(Store):
                 .where(col(PanelistRow.interview_id) == interview_id)
                 .values(next_remind_at=None)
             )
-            # Messages already sent keep only where they landed (so they can be edited); unsent ones go.
+            # Messages already sent keep only where they landed (so they can be edited); unsent ones go,
+            # but for a per-candidate channel's archiving (it holds no personal data, and is still due).
             session.exec(
                 delete(OutboxRow).where(
-                    col(OutboxRow.interview_id) == interview_id, col(OutboxRow.status) == "pending"
+                    col(OutboxRow.interview_id) == interview_id,
+                    col(OutboxRow.status) == "pending",
+                    col(OutboxRow.kind) != "archive",
                 )
             )
             session.exec(
                 update(OutboxRow)
-                .where(col(OutboxRow.interview_id) == interview_id)
+                .where(col(OutboxRow.interview_id) == interview_id, col(OutboxRow.kind) != "archive")
                 .values(payload={}, last_error=None)
             )
-            session.commit()
+            if deleted_files:
+                session.exec(
+                    update(ExportFileRow)
+                    .where(col(ExportFileRow.file_id).in_(list(deleted_files)))
+                    .values(deleted_at=now)
+                )
+            session.add(
+                AuditRow(
+                    at=now,
+                    interview_id=interview_id,
+                    actor=by,
+                    action="forget",
+                    outcome="done",
+                    detail="retention" if by == "retention" else "",
+                )
+            )
+            try:
+                OutboxStore._add_outgoing(session, outgoing, now)
+                session.commit()
+            except IntegrityError:
+                session.rollback()
+                return False
             return True
-
-    def expired(self, *, before: datetime, limit: int = 500) -> list[int]:
-        """Interviews that ended before `before` and still hold personal data."""
-        with self._session() as session:
-            ids = session.exec(
-                select(InterviewRow.id)
-                .where(col(InterviewRow.ends_at) < before, col(InterviewRow.erased_at).is_(None))
-                .order_by(col(InterviewRow.ends_at))
-                .limit(limit)
-            ).all()
-            return [i for i in ids if i is not None]
 
     def next_summary_revision(self, *, interview_id: int, now: datetime) -> int:
         with self._session(write=True) as session:

@@ -31,6 +31,7 @@ from storage.claims import ClaimStore
 from storage.health import HealthStore
 from storage.lifecycle import LifecycleStore
 from storage.outbox import DeadLetter, OutboxCounts, OutboxItem, Outgoing, SentMessage
+from storage.privacy import PrivacyStore
 from storage.rows import (
     ANSWER_COLUMNS,
     DEBRIEF,
@@ -83,7 +84,7 @@ _DEBRIEF_REPLACED = (*ANSWER_COLUMNS, "updated_at", "after_summary")  # a second
 _DEBRIEF_INSERTED = ("interview_id", "interviewer_id", "submitted_at", *_DEBRIEF_REPLACED)
 
 
-class Repository(ClaimStore, LifecycleStore, SourceStore, HealthStore):
+class Repository(ClaimStore, LifecycleStore, SourceStore, HealthStore, PrivacyStore):
     """Typed access to the database; keyword-only arguments, one short session per call."""
 
     def create_interview(

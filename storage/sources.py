@@ -9,11 +9,10 @@ from sqlalchemy import delete, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
-from bot.domain.models import InterviewStatus
 from bot.domain.sources import Known, Snapshot, SourceStatus
 from storage.outbox import OutboxStore, Outgoing
-from storage.rows import utc, utc_or_none
-from storage.tables import InterviewRow, PanelistRow, SourceLinkRow, SourceStateRow
+from storage.rows import utc_or_none
+from storage.tables import InterviewRow, SourceLinkRow, SourceStateRow
 
 STALE_RESERVATION = timedelta(minutes=15)
 
@@ -99,46 +98,6 @@ class SourceStore(OutboxStore):
             return None
         known = self.known(source=link.source, keys=[link.key]).get(link.key)
         return None if known is None else (link.source, known)
-
-    def replace_panel(
-        self, *, interview_id: int, interviewer_ids: Sequence[str], remind_after: timedelta
-    ) -> tuple[list[str], list[str]]:
-        """Make the panel exactly `interviewer_ids` (a source's change): who stays keeps their reminder
-        state, who leaves is no longer reminded, who joins gets a reminder `remind_after` past the end.
-        Returns (added, removed). The sync's own operation; `/debrief panel` may share it later."""
-        with self._session(write=True) as session:
-            interview = session.get(InterviewRow, interview_id)
-            if interview is None or interview.status not in (
-                InterviewStatus.SCHEDULED.value,
-                InterviewStatus.COLLECTING.value,
-            ):
-                return [], []
-            rows = session.exec(select(PanelistRow).where(PanelistRow.interview_id == interview_id)).all()
-            have = {row.user_id: row for row in rows}
-            removed = [user for user in have if user not in interviewer_ids]
-            added = [user for user in interviewer_ids if user not in have]
-            if removed:
-                session.exec(
-                    delete(PanelistRow).where(
-                        col(PanelistRow.interview_id) == interview_id, col(PanelistRow.user_id).in_(removed)
-                    )
-                )
-            remind_at = utc(interview.ends_at) + remind_after
-            for position, user in enumerate(interviewer_ids):
-                if user in have:
-                    have[user].position = position
-                    session.add(have[user])
-                else:
-                    session.add(
-                        PanelistRow(
-                            interview_id=interview_id,
-                            user_id=user,
-                            position=position,
-                            next_remind_at=remind_at,
-                        )
-                    )
-            session.commit()
-            return added, removed
 
     # -- state: the claim, progress and health of each source --------------------------------
     def claim_source(

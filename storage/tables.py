@@ -164,3 +164,41 @@ class HeartbeatRow(SQLModel, table=True):
 
     name: str = Field(primary_key=True, max_length=32)
     at: datetime = Field(sa_type=DateTime(timezone=True))
+
+
+class AuditRow(SQLModel, table=True):
+    """Who did (or was refused) what, when. Holds ids and action names only, never candidate data or
+    debrief text, so it survives erasure as it is; no foreign key, so nothing deletes it with its interview."""
+
+    __tablename__ = "audit"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_type=DateTime(timezone=True))
+    interview_id: int | None = Field(default=None, index=True)
+    actor: str = Field(max_length=32)
+    action: str = Field(max_length=32)
+    outcome: str = Field(max_length=16)  # "done" or "refused"
+    detail: str = Field(default="", max_length=200)
+
+
+class ExportFileRow(SQLModel, table=True):
+    """A CSV export the bot uploaded, so erasing an interview in it can delete the file from Slack."""
+
+    __tablename__ = "export_file"
+
+    id: int | None = Field(default=None, primary_key=True)
+    file_id: str = Field(max_length=32, unique=True)
+    user_id: str = Field(max_length=32)
+    uploaded_at: datetime = Field(sa_type=DateTime(timezone=True))
+    deleted_at: datetime | None = _utc_column()
+
+
+class ExportedInterviewRow(SQLModel, table=True):
+    """One interview whose data is in one uploaded export."""
+
+    __tablename__ = "exported_interview"
+    __table_args__ = (UniqueConstraint("export_id", "interview_id", name="uq_exported_interview"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    export_id: int = Field(foreign_key="export_file.id", index=True, ondelete="CASCADE")
+    interview_id: int = Field(index=True)

@@ -18,8 +18,9 @@ FEATURES: dict[str, str] = {
     "groups:read": "reading a private debrief channel's details",
     "groups:write": "per-candidate private channels (create, invite, archive)",
     "usergroups:read": "recruiters named by a user group in DEBRIEF_RECRUITERS",
-    "users:read": "time zones for reminders in working hours, and checking recruiters",
-    "files:write": "/debrief export (the CSV file in your DM)",
+    "users:read": "time zones for reminders in working hours, deactivated interviewers, and checking recruiters and admins",
+    "users:read.email": "interviewers of interviews imported from a calendar or ATS, found by e-mail",
+    "files:write": "/debrief export (the CSV file in your DM), and deleting exports on erasure",
 }
 
 

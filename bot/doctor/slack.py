@@ -197,7 +197,7 @@ def recruiters(client: WebClient, settings: Settings) -> Line:
     if not ids:
         return warn(
             "Recruiters",
-            "DEBRIEF_RECRUITERS is empty: everyone may schedule interviews and run /debrief's recruiter commands",
+            "DEBRIEF_RECRUITERS is empty: only workspace admins and owners may schedule interviews and run /debrief's recruiter commands",
             "Set DEBRIEF_RECRUITERS to your recruiters' member ids (U…) or a user group id (S…).",
         )
     found, problems = [], []

@@ -41,7 +41,10 @@ _FLAG_QUESTIONS = {
 # Leading list markers people type or paste: "-", "•", "*", "1.", "2)", "(3)", "a)".
 # "1.5 years?" keeps its number: a numeral followed by a digit is not a list marker.
 _BULLET = re.compile(r"^\s*(?:[-–—•*‣◦·>]+|\(?\d{1,3}[.)](?!\d)|\(?[a-zA-Z]\))\s*")
-_QUESTION = re.compile(r"[^?]*\?+")
+# Question marks of every script: ASCII, full-width (Chinese, Japanese), Arabic, Greek, Armenian,
+# Ethiopic, small and inverted-less forms.
+QUESTION_MARKS = "?\uff1f\u061f\u037e\u055e\u1367\u2e2e\ufe56"
+_QUESTION = re.compile(f"[^{QUESTION_MARKS}]*[{QUESTION_MARKS}]+")
 
 
 def disagreement_title(d: Disagreement) -> str:
@@ -66,8 +69,10 @@ def split_questions(text: str) -> tuple[str, ...]:
             line = stripped
         if not line:
             continue
-        if "?" in line:
-            found.extend(" ".join(q.split()) for q in _QUESTION.findall(line) if q.strip(" ?"))
+        if any(mark in line for mark in QUESTION_MARKS):
+            found.extend(
+                " ".join(q.split()) for q in _QUESTION.findall(line) if q.strip(" " + QUESTION_MARKS)
+            )
         else:
             found.append(" ".join(line.split()))
     return tuple(found)

@@ -220,3 +220,15 @@ class PastPanel:
 
     interview_id: int
     recommendations: tuple[tuple[str, Recommendation], ...]  # (interviewer_id, recommendation)
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One line of an interview's audit trail: who did (or was refused) what, and when. It names
+    people by user id and actions by name only, so it outlives the erasure of the interview's data."""
+
+    at: datetime
+    actor: str  # a user id, or "retention" for the daily erasure pass
+    action: str
+    outcome: str  # "done" or "refused"
+    detail: str = ""

@@ -209,7 +209,7 @@ def reconcile(
         scheduled = have.interview.status is InterviewStatus.SCHEDULED
         if scheduled and not (current.same_time(want.snapshot) and current.same_details(want.snapshot)):
             move.append((have, want))
-        elif current.interviewer_ids != want.snapshot.interviewer_ids:
+        elif set(current.interviewer_ids) != set(want.snapshot.interviewer_ids):
             repanel.append((have, want))
     if window is not None:
         for key, have in known.items():

@@ -13,8 +13,7 @@ MAX_PAST = timedelta(days=7)
 MAX_AHEAD = timedelta(days=365)
 MAX_NAME_CHARS = 150
 MAX_TEXT_CHARS = 3000
-MIN_EVIDENCE_WORDS = 3
-MIN_EVIDENCE_CHARS = 12
+MIN_EVIDENCE_CHARS = 10  # letters or digits of any script
 
 
 class DomainError(Exception):
@@ -82,7 +81,9 @@ def validate_draft(draft: InterviewDraft, *, now: datetime, bot_user_id: str | N
 
 
 def _is_a_sentence(text: str) -> bool:
-    return len(text) >= MIN_EVIDENCE_CHARS and len(text.split()) >= MIN_EVIDENCE_WORDS
+    """At least a short sentence, in any script: counted in letters and digits (Chinese, Japanese and
+    Thai don't put spaces between words; "很好很好" is not evidence, "她解释了缓存失效的权衡" is)."""
+    return sum(c.isalnum() for c in text) >= MIN_EVIDENCE_CHARS
 
 
 def validate_answers(answers: DebriefAnswers) -> dict[str, str]:
@@ -107,3 +108,33 @@ def validate_answers(answers: DebriefAnswers) -> dict[str, str]:
     if len(answers.people_to_meet) > 10:
         errors["people_to_meet"] = "Pick at most 10 people."
     return errors
+
+
+MAX_INTERVIEW_ID = 2**31 - 1  # interview.id is an INTEGER column: 32 bits on PostgreSQL
+_ASCII_DIGITS = frozenset("0123456789")
+
+
+def parse_interview_id(text: str, *, usage: str) -> int:
+    """`12` or `#12` -> 12. Only the ASCII digits 0-9 count ("²" and "١٢" are refused, saying why)."""
+    raw = text.strip().removeprefix("#")
+    if not raw or not set(raw) <= _ASCII_DIGITS:
+        shown = text.replace("`", "'")[:40]
+        raise DomainError(
+            f"`{shown}` isn't an interview number: use the digits 0-9, e.g. `{usage.format(id=12)}`."
+        )
+    number = int(raw)
+    if not 0 < number <= MAX_INTERVIEW_ID:
+        raise NotFound(f"No interview #{raw}.")
+    return number
+
+
+def parse_user_mentions(words: list[str]) -> list[str]:
+    """`<@U123|ana>`, `<@U123>` or `U123` -> user ids; anything else is refused, saying why."""
+    users = []
+    for word in words:
+        inner = word[2:-1].split("|", 1)[0] if word.startswith("<@") and word.endswith(">") else word
+        if not inner or inner[0] not in "UW" or not inner.isascii() or not inner.isalnum():
+            shown = word.replace("`", "'")[:40]
+            raise DomainError(f"`{shown}` isn't a person: mention them, e.g. `@ana`.")
+        users.append(inner)
+    return users

@@ -5,13 +5,14 @@ same transaction as the state change that owes them, then delivered by `deliver`
 Slack outage between the two loses nothing, and a repeated claim sends nothing twice.
 """
 
-from bot.flows.base import Offsets, Timing
+from bot.flows.base import Timing, Zones
 from bot.flows.debriefs import DebriefFlows
 from bot.flows.pipeline import PipelineFlows, Status
+from bot.flows.privacy import PrivacyFlows
 from bot.flows.ticks import TickFlows, TickReport
 
-__all__ = ["Flows", "Offsets", "Status", "TickReport", "Timing"]
+__all__ = ["Flows", "Status", "TickReport", "Timing", "Zones"]
 
 
-class Flows(TickFlows, DebriefFlows, PipelineFlows):
+class Flows(TickFlows, DebriefFlows, PipelineFlows, PrivacyFlows):
     """All use cases, one object: interviewers' (debriefs), recruiters' (pipeline), the scheduler's (ticks)."""

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 
 from bot.channels import Channels
 from bot.domain.models import Interview
 from bot.domain.summary import summarise
 from bot.domain.summary_types import Policy, Summary
-from bot.domain.validation import NotFound
+from bot.domain.validation import NotAllowed, NotFound
+from bot.domain.worktime import WorkingWeek
+from bot.flows.connect import prompt_elsewhere, summary_in_private
 from bot.flows.render import Renderer, owed_message
 from bot.outbox import Courier
+from bot.policy import Action, Actor, may, refusal, roles
 from bot.views.messages import undelivered_line, undelivered_notice
 from storage.repository import OutboxItem, Outgoing, Repository
 
@@ -26,12 +29,10 @@ class Timing:
     manual_remind_gap: timedelta = timedelta(hours=1)
     snooze: timedelta = timedelta(hours=1)
     extend: timedelta = timedelta(hours=24)
-    work_starts: int = 9  # reminders wait for the interviewer's working hours (local time)
-    work_ends: int = 18
 
 
-# A person's UTC offset at a moment, or None when unknown (then any hour is a working hour).
-Offsets = Callable[[str, datetime], timedelta | None]
+# A person's time zone, or None when unknown (then any hour is a working hour).
+Zones = Callable[[str], tzinfo | None]
 
 
 def post(key: str, kind: str, interview_id: int, channel: str, message: dict[str, object]) -> Outgoing:
@@ -69,7 +70,8 @@ class FlowsBase:
         courier: Courier,
         timing: Timing,
         policy: Policy,
-        offsets: Offsets | None = None,
+        zones: Zones | None = None,
+        working_week: WorkingWeek | None = None,
         channels: Channels | None = None,
         per_candidate: bool = False,
         archive_after: timedelta = timedelta(days=7),
@@ -81,11 +83,69 @@ class FlowsBase:
         self.courier = courier
         self.timing = timing
         self.policy = policy
-        self.offsets: Offsets = offsets or (lambda _user, _now: None)
+        self.zones: Zones = zones or (lambda _user: None)
+        self.working_week = working_week or WorkingWeek()
+        # Told the people whose Home tab may show an interview that was just erased (set by the app).
+        self.on_erased: Callable[[Interview], None] | None = None
         self.renderer = Renderer(repository, summary=self.summary, deadline=timing.deadline)
         courier.on_failure = self.undeliverable
         courier.render = self.renderer.render
         courier.before_pass = self.renderer.fresh
+
+    def actor(self, user_id: str, *, recruiter: bool, admin: bool = False) -> Actor:
+        """Who this person is to the policy (whether they manage any interview comes from our records)."""
+        return Actor(
+            user_id=user_id,
+            recruiter=recruiter,
+            admin=admin,
+            manages_any=self.repository.manages_any(user_id=user_id),
+        )
+
+    def authorize(
+        self, action: Action, actor: Actor, *, now: datetime, interview: Interview | None = None
+    ) -> None:
+        """Raise NotAllowed (saying why, and recording the refusal) unless the policy allows it."""
+        if may(action, roles(actor, interview)):
+            return
+        self.audit(
+            actor.user_id,
+            action,
+            now=now,
+            interview_id=None if interview is None else interview.id,
+            refused=True,
+        )
+        raise NotAllowed(refusal(action))
+
+    def allowed(self, action: Action, actor: Actor, *, interview: Interview | None = None) -> bool:
+        """Whether the policy allows it (asked again after an ack that already checked and said why)."""
+        return may(action, roles(actor, interview))
+
+    def authorized_interview(
+        self, action: Action, actor: Actor, *, interview_id: int, now: datetime
+    ) -> Interview:
+        """The interview, once the policy allows `actor` to do `action` to it."""
+        interview = self.interview(interview_id=interview_id)
+        self.authorize(action, actor, now=now, interview=interview)
+        return interview
+
+    def audit(
+        self,
+        actor: str,
+        action: Action | str,
+        *,
+        now: datetime,
+        interview_id: int | None = None,
+        refused: bool = False,
+        detail: str = "",
+    ) -> None:
+        self.repository.record_audit(
+            actor=actor,
+            action=str(action),
+            outcome="refused" if refused else "done",
+            now=now,
+            interview_id=interview_id,
+            detail=detail,
+        )
 
     def interview(self, *, interview_id: int) -> Interview:
         found = self.repository.get_interview(interview_id=interview_id) if in_range(interview_id) else None
@@ -107,6 +167,8 @@ class FlowsBase:
         Rendered when sent, from the interview as it is then (bot/flows/render.py)."""
         first = f"summary:{interview.id}"
         if not self.repository.is_owed(key=first):
+            if self.is_external(interview.channel_id):
+                return summary_in_private(interview)
             return [owed_message(first, "summary", interview.id, interview.channel_id)]
         revision = self.repository.next_summary_revision(interview_id=interview.id, now=now)
         owed = [
@@ -119,7 +181,7 @@ class FlowsBase:
                 of=first,
             )
         ]
-        if note:
+        if note and not self.is_external(interview.channel_id):  # no new post where another org reads
             owed.append(
                 Outgoing(
                     key=f"summary_reply:{interview.id}:{revision}",
@@ -148,8 +210,12 @@ class FlowsBase:
         return self.owe_prompt(interview, now=now)
 
     def owe_prompt(self, interview: Interview, *, now: datetime) -> bool:
-        """Claim the prompt (once) and owe its messages, wherever the interview's channel is now."""
-        owed = [owed_message(f"prompt:{interview.id}", "prompt", interview.id, interview.channel_id)]
+        """Claim the prompt (once) and owe its messages, wherever the interview's channel is now. In a
+        channel shared with another organisation the panel still gets its DMs; the recruiter hears why."""
+        if self.is_external(interview.channel_id):
+            owed = [prompt_elsewhere(interview)]
+        else:
+            owed = [owed_message(f"prompt:{interview.id}", "prompt", interview.id, interview.channel_id)]
         owed += [
             owed_message(f"prompt_dm:{interview.id}:{user}", "prompt_dm", interview.id, user)
             for user in interview.interviewer_ids
@@ -163,7 +229,8 @@ class FlowsBase:
         return self.summarise(self.interview(interview_id=interview_id), now=now)
 
     def summarise(self, interview: Interview, *, now: datetime) -> bool:
-        """Claim the summary (once) and owe its message and the private notes to the hiring manager."""
+        """Claim the summary (once) and owe its message, and what is private (notes, calibration) to the
+        hiring manager and the recruiter."""
         summary = self.summary(interview)
         owed = self.summary_outgoing(interview, summary, now=now)
         notes = [
@@ -171,15 +238,21 @@ class FlowsBase:
             for d in summary.debriefs
             if d.answers.private_note.strip()
         ]
-        if notes:
-            owed.append(
-                owed_message(
-                    f"private_notes:{interview.id}:{len(notes)}",
-                    "private_notes",
-                    interview.id,
-                    interview.hiring_manager_id,
+        # Private notes and calibration hints: to the hiring manager and the recruiter, never a channel.
+        for user in dict.fromkeys((interview.hiring_manager_id, interview.recruiter_id)):
+            if notes:
+                owed.append(
+                    owed_message(
+                        f"private_notes:{interview.id}:{len(notes)}:{user}",
+                        "private_notes",
+                        interview.id,
+                        user,
+                    )
                 )
-            )
+            if summary.calibration:
+                owed.append(
+                    owed_message(f"calibration:{interview.id}:{user}", "calibration", interview.id, user)
+                )
         if summary.missing:
             names = ", ".join(mention(u) for u in summary.missing)
             owed.append(
@@ -194,6 +267,10 @@ class FlowsBase:
         return self.repository.claim_summary(
             interview_id=interview.id, now=now, final=True, verdict=summary.verdict.kind.value, outgoing=owed
         )
+
+    def is_external(self, channel_id: str) -> bool:
+        """Whether a channel is shared with another organisation (Slack Connect): nothing is posted there."""
+        return self.channels is not None and self.channels.is_external(channel_id)
 
     def undeliverable(self, item: OutboxItem, error: str) -> None:
         """A call given up on for good: the recruiter who scheduled the interview hears of it, once per

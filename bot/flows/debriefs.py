@@ -9,28 +9,32 @@ from bot.domain.models import Debrief, DebriefAnswers, Interview, InterviewStatu
 from bot.domain.validation import InvalidInput, NotAllowed, validate_answers
 from bot.flows.base import FlowsBase, in_range, mention, no_interview
 from bot.flows.render import owed_message
+from bot.policy import Action, Actor
 from bot.views.home import HomeData
 from bot.views.messages import undelivered_line
 
 
 class DebriefFlows(FlowsBase):
-    def home(self, *, user_id: str, is_recruiter: bool, now: datetime) -> HomeData:
-        """Everything this person's Home tab shows, by the roles they have."""
+    def home(self, *, actor: Actor, now: datetime) -> HomeData:
+        """Everything this person's Home tab shows: their own interviews (as interviewer, as hiring
+        manager); recruiters also every interview's state."""
         repo = self.repository
-        verdicts = repo.by_status(status=InterviewStatus.SUMMARISED, limit=10)
-        if not is_recruiter:
-            verdicts = [i for i in verdicts if i.hiring_manager_id == user_id]
+        user_id = actor.user_id
+        sees_all = self.allowed(Action.SEE_ALL, actor)
+        verdicts = repo.by_status(
+            status=InterviewStatus.SUMMARISED, hiring_manager_id=None if sees_all else user_id, limit=10
+        )
         pending = repo.by_status(
             status=InterviewStatus.SUMMARISED, hiring_manager_id=user_id, undecided=True, limit=10
         )
-        awaiting = repo.by_status(status=InterviewStatus.COLLECTING, limit=11) if is_recruiter else []
+        awaiting = repo.by_status(status=InterviewStatus.COLLECTING, limit=11) if sees_all else []
         return HomeData(
             waiting=repo.waiting_for(user_id=user_id, limit=11),
             upcoming=repo.upcoming_for(user_id=user_id, now=now, limit=30),
             editable=repo.editable_for(user_id=user_id, limit=11),
-            is_recruiter=is_recruiter,
+            is_recruiter=sees_all,
             awaiting=[(i, repo.missing(interview_id=i.id)) for i in awaiting],
-            scheduled=repo.by_status(status=InterviewStatus.SCHEDULED, limit=30) if is_recruiter else [],
+            scheduled=repo.by_status(status=InterviewStatus.SCHEDULED, limit=30) if sees_all else [],
             verdicts=verdicts,
             pending_decisions=pending,
             links=self.summary_links([*verdicts, *pending]),
@@ -56,7 +60,9 @@ class DebriefFlows(FlowsBase):
                 links[interview.id] = link
         return links
 
-    def open_debrief(self, *, interview_id: int, user_id: str) -> tuple[Interview, DebriefAnswers | None]:
+    def open_debrief(
+        self, *, interview_id: int, user_id: str, now: datetime
+    ) -> tuple[Interview, DebriefAnswers | None]:
         """The interview and the user's own earlier answers, if they may write a debrief for it."""
         interview, existing = (
             self.repository.interview_and_debrief(interview_id=interview_id, interviewer_id=user_id)
@@ -65,7 +71,8 @@ class DebriefFlows(FlowsBase):
         )
         if interview is None:
             raise no_interview(interview_id)
-        self._check_can_write(interview, user_id)
+        self.authorize(Action.WRITE_DEBRIEF, Actor(user_id), now=now, interview=interview)
+        self._check_can_write(interview)
         if existing is not None and interview.status is InterviewStatus.SUMMARISED:
             raise NotAllowed(
                 f"The summary for {interview.candidate} has been posted, so your debrief is final."
@@ -79,7 +86,7 @@ class DebriefFlows(FlowsBase):
         errors = validate_answers(answers)
         if errors:
             raise InvalidInput(errors)
-        interview, earlier = self.open_debrief(interview_id=interview_id, user_id=user_id)
+        interview, earlier = self.open_debrief(interview_id=interview_id, user_id=user_id, now=now)
         stamp = int(now.timestamp() * 1000)
         owed = [
             owed_message(
@@ -103,27 +110,23 @@ class DebriefFlows(FlowsBase):
             summary = self.summary(interview)
             note = f"{mention(user_id)} added a debrief after the summary: verdict now *{summary.verdict.kind.label}*."
             late_owed = self.summary_outgoing(interview, summary, now=now, note=note)
-            if answers.private_note.strip():
-                late_owed.append(
+            if answers.private_note.strip():  # to the hiring manager and the recruiter, never a channel
+                late_owed += [
                     owed_message(
-                        f"private_note:{interview_id}:{user_id}",
+                        f"private_note:{interview_id}:{user_id}:{reader}",
                         "private_notes",
                         interview_id,
-                        interview.hiring_manager_id,
+                        reader,
                         authors=[user_id],
                     )
-                )
+                    for reader in dict.fromkeys((interview.hiring_manager_id, interview.recruiter_id))
+                ]
             self.repository.enqueue(outgoing=late_owed, now=now)
         else:
             self.summarise_if_due(interview_id=interview_id, now=now)  # the last one in: summary now
         return interview
 
-    def _check_can_write(self, interview: Interview, user_id: str) -> None:
-        if not interview.on_panel(user_id):
-            raise NotAllowed(
-                f"You're not on the panel for {interview.candidate} ({interview.short_id}), "
-                "so there's no debrief for you to write."
-            )
+    def _check_can_write(self, interview: Interview) -> None:
         if interview.status is InterviewStatus.CANCELLED:
             raise NotAllowed(f"Interview {interview.short_id} was cancelled.")
         if interview.status is InterviewStatus.SCHEDULED:
@@ -135,7 +138,10 @@ class DebriefFlows(FlowsBase):
 
     def snooze(self, *, interview_id: int, user_id: str, now: datetime) -> datetime:
         """Move this interviewer's next reminder `timing.snooze` later."""
-        interview, _ = self.open_debrief(interview_id=interview_id, user_id=user_id)
+        interview = self.authorized_interview(
+            Action.SNOOZE, Actor(user_id), interview_id=interview_id, now=now
+        )
+        self._check_can_write(interview)
         if self.repository.get_debrief(interview_id=interview_id, interviewer_id=user_id) is not None:
             raise NotAllowed("You've already written this debrief: no more reminders.")
         until = now + self.timing.snooze
@@ -143,14 +149,12 @@ class DebriefFlows(FlowsBase):
         return until
 
     def who_said_what(
-        self, *, interview_id: int, user_id: str, is_recruiter: bool
+        self, *, interview_id: int, actor: Actor, now: datetime
     ) -> tuple[Interview, list[Debrief]]:
-        """Every debrief in full, for the hiring manager and recruiters only, once the summary is out."""
-        interview = self.interview(interview_id=interview_id)
-        if not (is_recruiter or user_id in (interview.hiring_manager_id, interview.recruiter_id)):
-            raise NotAllowed(
-                f"Only the hiring manager and recruiters can see who said what about {interview.candidate}."
-            )
+        """Every debrief in full, for the hiring manager and recruiters only, once the summary is out;
+        each opening is in the audit trail."""
+        interview = self.authorized_interview(Action.WHO_SAID_WHAT, actor, interview_id=interview_id, now=now)
         if interview.status is not InterviewStatus.SUMMARISED:
             raise NotAllowed("Individual debriefs open once the summary has posted.")
+        self.audit(actor.user_id, Action.WHO_SAID_WHAT, now=now, interview_id=interview_id)
         return interview, self.repository.list_debriefs(interview_id=interview_id)

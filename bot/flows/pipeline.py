@@ -6,15 +6,16 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from bot.channels import channel_name
+from bot.channels import EXTERNAL, archived_channel_name, channel_name
 from bot.domain.models import Debrief, Decision, Interview, InterviewDraft, InterviewStatus
 from bot.domain.validation import InvalidInput, NotAllowed, validate_draft
 from bot.flows.base import FlowsBase
 from bot.flows.render import owed_message
 from bot.outbox import TaskFailed
+from bot.policy import Action, Actor
 from bot.views.messages import undelivered_line
 from storage.repository import OutboxItem, Outgoing
 
@@ -96,6 +97,8 @@ class PipelineFlows(FlowsBase):
         assert self.channels is not None
         channel = str(item.payload.get("channel", ""))
         problem = self.channels.ensure_member(channel)
+        if problem == EXTERNAL:  # a forged pick, or the channel was shared since: nothing goes there
+            raise TaskFailed("ext_shared: shared with another organisation (Slack Connect)")
         if problem:
             raise TaskFailed(
                 "not_in_channel" if "not in that private channel" in problem else "channel_not_found"
@@ -147,6 +150,8 @@ class PipelineFlows(FlowsBase):
                 f"Interview {before.short_id} has already ended or was cancelled: it can't be moved."
             )
         errors = validate_draft(draft, now=now, bot_user_id=bot_user_id)
+        if not errors and self.is_external(draft.channel_id):
+            errors = {"channel": EXTERNAL}
         if errors:
             raise InvalidInput(errors)
         if not self.repository.reschedule(
@@ -168,6 +173,7 @@ class PipelineFlows(FlowsBase):
         was = self.repository.cancel(interview_id=interview_id, user_id=user_id, now=now)
         if was is None:
             raise NotAllowed(f"Interview {before.short_id} is already cancelled or decided.")
+        self.audit(user_id, Action.CANCEL, now=now, interview_id=interview_id)
         owed = [
             owed_message(
                 f"cancel:{key}", "cancelled", interview_id, "", method="chat.update", of=key, by=user_id
@@ -235,58 +241,45 @@ class PipelineFlows(FlowsBase):
         self.refresh_summary(interview_id, now=now, note="💌 The candidate sent a follow-up note.")
         return self.interview(interview_id=interview_id)
 
-    def decide(
-        self, *, interview_id: int, decision: Decision, user_id: str, is_recruiter: bool, now: datetime
-    ) -> Interview:
+    def decide(self, *, interview_id: int, decision: Decision, actor: Actor, now: datetime) -> Interview:
         """The hiring manager's (or a recruiter's) decision, recorded once with who and when."""
-        interview = self.interview(interview_id=interview_id)
-        if not (is_recruiter or user_id in (interview.hiring_manager_id, interview.recruiter_id)):
-            raise NotAllowed(
-                f"Only the hiring manager or a recruiter can record a decision on {interview.candidate}."
-            )
+        interview = self.authorized_interview(Action.DECIDE, actor, interview_id=interview_id, now=now)
         if not self.repository.record_decision(
-            interview_id=interview_id, decision=decision, user_id=user_id, now=now
+            interview_id=interview_id, decision=decision, user_id=actor.user_id, now=now
         ):
             raise NotAllowed(f"A decision on {interview.candidate} is already recorded.")
+        self.audit(actor.user_id, Action.DECIDE, now=now, interview_id=interview_id, detail=decision.value)
         self.refresh_summary(interview_id, now=now)
         if self.repository.owns_channel(interview_id=interview_id):
-            archive = Outgoing(
-                key=f"archive:{interview_id}",
-                kind="archive",
-                method="conversations.archive",
-                payload={"channel": interview.channel_id},
-                interview_id=interview_id,
-                not_before=now + self.archive_after,
-            )
-            self.repository.enqueue(outgoing=[archive], now=now)
+            self.repository.enqueue(outgoing=self.archive_channel(interview, now=now), now=now)
         return self.interview(interview_id=interview_id)
 
-    def forget(self, *, interview_id: int, user_id: str, now: datetime) -> Interview:
-        """GDPR erasure: the candidate's personal data and every debrief text go, in the database and in
-        the messages we posted; ratings stay for calibration, and a record says who erased it and when."""
-        interview = self.interview(interview_id=interview_id)
-        if not self.repository.erase(interview_id=interview_id, by=user_id, now=now):
-            raise NotAllowed(f"Interview {interview.short_id} was already erased.")
-        text = f"🗑 Candidate data for interview {interview.short_id} was erased on request."
-        owed = [
+    def archive_channel(self, interview: Interview, *, now: datetime) -> list[Outgoing]:
+        """Archive a per-candidate channel `archive_after` the decision, first renaming it and setting
+        its topic without the candidate's name (Slack can't rename an archived channel later, when
+        retention erases the candidate). The three share the channel, so they go in order."""
+        at = now + self.archive_after
+        channel = interview.channel_id
+        calls: tuple[tuple[str, str, dict[str, str]], ...] = (
+            ("archive_rename", "conversations.rename", {"name": archived_channel_name(interview.id)}),
+            (
+                "archive_topic",
+                "conversations.setTopic",
+                {"topic": f"Debrief {interview.short_id} (archived)"},
+            ),
+            ("archive", "conversations.archive", {}),
+        )
+        return [
             Outgoing(
-                key=f"erase:{key}",
-                kind="erased",
-                method="chat.update",
-                payload={"of": key, "text": text, "blocks": []},
-                interview_id=interview_id,
+                key=f"{kind}:{interview.id}",
+                kind="archive",
+                method=method,
+                payload={"channel": channel, **extra},
+                interview_id=interview.id,
+                not_before=at,
             )
-            for key in self.repository.sent_posts(interview_id=interview_id)
+            for kind, method, extra in calls
         ]
-        self.repository.enqueue(outgoing=owed, now=now)
-        return self.interview(interview_id=interview_id)
-
-    def apply_retention(self, *, now: datetime, days: int) -> int:
-        """Erase personal data of interviews that ended more than `days` ago; returns how many."""
-        erased = 0
-        for interview_id in self.repository.expired(before=now - timedelta(days=days)):
-            erased += self.repository.erase(interview_id=interview_id, by="retention", now=now)
-        return erased
 
     def list_open(self, *, page: int = 1) -> tuple[list[tuple[Interview, list[str]]], int]:
         """A page of upcoming and awaiting interviews with who is missing; and the total."""
@@ -311,16 +304,19 @@ class PipelineFlows(FlowsBase):
             edited_in_slack=bool(origin and origin[1].edited_in_slack),
         )
 
-    def export_csv(self, *, start: datetime, end: datetime) -> str:
-        """One row per debrief (or per interview without any) in [start, end): for spreadsheets."""
+    def export_csv(self, *, start: datetime, end: datetime) -> tuple[str, list[int]]:
+        """One row per debrief (or per interview without any) in [start, end): for spreadsheets; and
+        the interviews it holds (an upload is tracked by them, for erasure)."""
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(_EXPORT_COLUMNS)
+        held = []
         for interview, debriefs in self.repository.between(start=start, end=end):
+            held.append(interview.id)
             rows: list[Debrief | None] = list(debriefs) or [None]
             for debrief in rows:
                 writer.writerow(_export_row(interview, debrief))
-        return out.getvalue()
+        return out.getvalue(), held
 
 
 _EXPORT_COLUMNS = [

@@ -17,10 +17,16 @@ from bot.domain.models import Interview
 from bot.domain.summary_types import Summary
 from bot.views.common import Message, mention
 from bot.views.messages import private_notes_dm, prompt_dm, prompt_message, receipt_dm, reminder_dm
-from bot.views.summary import summary_message
+from bot.views.summary import calibration_dm, summary_message
 from storage.repository import OutboxItem, Outgoing, Repository
 
 RENDER = "render"  # the payload key that marks a row rendered at send time
+ERASED_KIND = "erased"  # a posted message edited to its erased form
+
+
+def erased_message(interview: Interview) -> Message:
+    why = "its retention period ended" if interview.erased_by == "retention" else "on request"
+    return Message(text=f"🗑 Candidate data for interview {interview.short_id} was erased ({why}).", blocks=())
 
 
 def owed_message(
@@ -62,6 +68,8 @@ class Renderer:
         interview = self._interview(item.interview_id)
         if interview is None:
             return None
+        if interview.erased_at is not None:  # its posts say so; anything else still owed says nothing
+            return erased_message(interview).as_kwargs() if kind == ERASED_KIND else None
         recipient = str(item.payload.get("channel", ""))
         message = self._message(kind, interview, recipient, item.payload)
         return None if message is None else message.as_kwargs()
@@ -91,6 +99,8 @@ class Renderer:
                 if d.answers.private_note.strip() and (wanted is None or d.interviewer_id in wanted)
             ]
             return private_notes_dm(interview, notes) if notes else None
+        if kind == "calibration":
+            return calibration_dm(self.summary(interview))
         if kind == "cancelled":
             text = (
                 f"🚫 Interview {interview.short_id} with {interview.candidate} was cancelled by "

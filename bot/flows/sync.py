@@ -19,12 +19,11 @@ from slack_sdk.errors import SlackApiError
 
 from bot.domain.models import InterviewDraft, InterviewStatus
 from bot.domain.sources import Known, Snapshot, SourceRecord, SourceStatus, Wanted, needs_alert, reconcile
-from bot.domain.validation import DomainError
+from bot.domain.validation import DomainError, NotAllowed
 from bot.flows import Flows
 from bot.flows.base import post
 from bot.people import People
 from bot.sources import Batch, Source, SourceError
-from bot.views.messages import prompt_dm
 from storage.repository import Outgoing
 
 log = logging.getLogger(__name__)
@@ -284,24 +283,19 @@ class SourceSync:
         report.moved += 1
 
     def _repanel(self, have: Known, want: Wanted, *, now: datetime, report: SyncReport) -> None:
-        """The panel changed in the source: new members are prompted (now, if the prompt already went
-        out), removed ones are no longer reminded. Issue #12's panel flow may take this over."""
-        added, _removed = self.repository.replace_panel(
-            interview_id=have.interview.id,
-            interviewer_ids=want.snapshot.interviewer_ids,
-            remind_after=self.flows.timing.remind_after,
-        )
-        interview = self.flows.interview(interview_id=have.interview.id)
-        if interview.status is InterviewStatus.COLLECTING and added:
-            deadline = interview.deadline_at or interview.ends_at + self.flows.timing.deadline
-            message = prompt_dm(interview, deadline=deadline).as_kwargs()
-            self.repository.enqueue(
-                outgoing=[
-                    post(f"prompt_dm:{interview.id}:{user}", "prompt_dm", interview.id, user, message)
-                    for user in added
-                ],
+        """The panel changed in the source: the same panel change as `/debrief panel` (new members are
+        prompted if the prompt already went out, removed ones are no longer reminded)."""
+        wanted = want.snapshot.interviewer_ids
+        try:
+            interview = self.flows.change_panel(
+                interview_id=have.interview.id,
+                add=[u for u in wanted if not have.interview.on_panel(u)],
+                remove=[u for u in have.interview.interviewer_ids if u not in wanted],
                 now=now,
             )
+        except NotAllowed as exc:  # e.g. summarised meanwhile, or more than a panel holds
+            report.problems.append(f"{have.key}: {exc}")
+            return
         self.repository.link(
             key=have.key,
             interview_id=interview.id,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from bot.domain.models import Interview
 from bot.flows.base import FlowsBase
@@ -20,29 +20,44 @@ class TickReport:
 
 
 class TickFlows(FlowsBase):
-    def in_working_hours(self, user_id: str, now: datetime) -> bool:
-        """Whether it is the working day where this person is (unknown time zone: yes)."""
-        offset = self.offsets(user_id, now)
-        if offset is None:
-            return True
-        local = now + offset
-        return local.weekday() < 5 and self.timing.work_starts <= local.hour < self.timing.work_ends
+    def working_start(self, user_id: str, now: datetime) -> datetime | None:
+        """None if `now` is in this person's working hours (or their time zone is unknown); else when
+        their next working day starts, in UTC."""
+        zone = self.zones(user_id)
+        if zone is None:
+            return None
+        local = now.astimezone(zone)
+        if self.working_week.is_working(local):
+            return None
+        return self.working_week.next_start(local).astimezone(UTC)
 
     def remind(self, *, now: datetime) -> int:
+        """Owe every due reminder, a page at a time. One due outside its interviewer's working hours
+        is moved to their next morning, so it stops being due and holds back no one else's."""
         reminded = 0
-        for interview, user, sent in self.repository.due_reminders(now=now):
-            if not self.in_working_hours(user, now):
-                continue  # stays due: the first tick in their morning sends it
-            reminded += self.repository.claim_reminder(
-                interview_id=interview.id,
-                user_id=user,
-                sent_before=sent,
-                now=now,
-                outgoing=[
-                    owed_message(f"reminder:{interview.id}:{user}:{sent + 1}", "reminder", interview.id, user)
-                ],
-            )
-        return reminded
+        while True:
+            due = self.repository.due_reminders(now=now, limit=PAGE)
+            moved = 0
+            for interview, user, sent in due:
+                morning = self.working_start(user, now)
+                if morning is not None:
+                    moved += self.repository.snooze(interview_id=interview.id, user_id=user, until=morning)
+                    continue
+                claimed = self.repository.claim_reminder(
+                    interview_id=interview.id,
+                    user_id=user,
+                    sent_before=sent,
+                    now=now,
+                    outgoing=[
+                        owed_message(
+                            f"reminder:{interview.id}:{user}:{sent + 1}", "reminder", interview.id, user
+                        )
+                    ],
+                )
+                reminded += claimed
+                moved += claimed
+            if len(due) < PAGE or moved == 0:  # the last page, or another process is taking these
+                return reminded
 
     def next_due(self, *, now: datetime) -> datetime | None:
         """When the next tick has something to do (None: nothing scheduled after `now`)."""

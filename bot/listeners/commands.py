@@ -1,4 +1,4 @@
-"""`/debrief`: help for everyone; the pipeline for recruiters. Answers are ephemeral."""
+"""`/debrief`: help for everyone; the rest as `bot.policy` allows. Answers are ephemeral."""
 
 from __future__ import annotations
 
@@ -8,32 +8,30 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot.domain.validation import DomainError
+from bot.domain.validation import DomainError, parse_interview_id, parse_user_mentions
 from bot.flows import Flows
 from bot.flows.pipeline import PAGE
 from bot.ids import COMMAND
-from bot.listeners.deps import Deps, tells_on_failure
+from bot.listeners.deps import Deps, actor, tells_on_failure
+from bot.policy import ABOUT_AN_INTERVIEW, Action, Actor
 from bot.views.help import help_message
 from bot.views.messages import notice
-from bot.views.pipeline import list_message, reminded_message, status_message
+from bot.views.pipeline import (
+    audit_message,
+    list_message,
+    panel_changed_message,
+    reminded_message,
+    status_message,
+)
 from bot.views.schedule import schedule_modal
 from bot.views.sources import sources_message
 
-RECRUITERS_ONLY = "Only recruiters can do that. Ask your recruiting team to add you to DEBRIEF_RECRUITERS."
 NEEDS_ID = "Which interview? Give its number, e.g. `/debrief {sub} 12`."
-RECRUITER_SUBCOMMANDS = {
-    "schedule",
-    "list",
-    "status",
-    "remind",
-    "close",
-    "cancel",
-    "reschedule",
-    "followup",
-    "export",
-    "forget",
-    "sources",
-}
+PANEL_USAGE = "Say who: `/debrief panel 12 add @ana` or `/debrief panel 12 remove @bo`."
+SUBCOMMANDS: dict[str, Action] = {action.value: action for action in Action if action.value in {
+    "schedule", "list", "status", "remind", "close", "cancel", "reschedule", "followup", "export",
+    "forget", "audit", "panel", "sources",
+}}  # fmt: skip
 SLOW = {"schedule", "reschedule", "export"}  # need Slack calls: finished in the lazy listener
 
 
@@ -43,12 +41,11 @@ def split(text: str | None) -> tuple[str, list[str]]:
     return (words[0].lower(), words[1:]) if words else ("", [])
 
 
-def interview_id(args: list[str]) -> int | None:
-    """`12` or `#12` -> 12; anything else -> None."""
+def interview_id(sub: str, args: list[str]) -> int:
+    """The interview a subcommand is about; a clear error when it is missing or not a number."""
     if not args:
-        return None
-    raw = args[0].removeprefix("#")
-    return int(raw) if raw.isdigit() and 0 < int(raw) < 2**31 else None
+        raise DomainError(NEEDS_ID.format(sub=sub))
+    return parse_interview_id(args[0], usage=f"/debrief {sub} {{id}}")
 
 
 def _day(text: str) -> datetime:
@@ -67,24 +64,22 @@ def export_range(args: list[str], now: datetime) -> tuple[datetime, datetime]:
     return start, end
 
 
-def _needs_id(sub: str) -> str:
-    return NEEDS_ID.format(sub=sub)
-
-
-def answer_now(flows: Flows, sub: str, args: list[str], *, user: str, now: datetime) -> dict[str, Any]:
-    """The fast part of a recruiter's subcommand: check it and do what the database can; the ack body."""
-    if sub == "list":
-        page = int(args[0]) if args and args[0].isdigit() else 1
-        rows, total = flows.list_open(page=page)
-        return list_message(rows, total=total, page=page, per_page=PAGE).as_kwargs()
-    if sub in ("schedule", "export"):
+def answer_now(flows: Flows, sub: str, args: list[str], *, who: Actor, now: datetime) -> dict[str, Any]:
+    """The fast part of a subcommand: ask the policy, then do what the database can; the ack body."""
+    action = SUBCOMMANDS[sub]
+    if action not in ABOUT_AN_INTERVIEW:
+        flows.authorize(action, who, now=now)
+        if sub == "list":
+            page = int(args[0]) if args and args[0].isascii() and args[0].isdigit() else 1
+            rows, total = flows.list_open(page=page)
+            return list_message(rows, total=total, page=page, per_page=PAGE).as_kwargs()
         if sub == "export":
             export_range(args, now)  # bad dates are refused now, in the ack
             return notice("Preparing your export; it will arrive in your DM with me.").as_kwargs()
         return {}
-    number = interview_id(args)
-    if number is None:
-        return notice(_needs_id(sub)).as_kwargs()
+    number = interview_id(sub, args)
+    flows.authorized_interview(action, who, interview_id=number, now=now)
+    user = who.user_id
     if sub == "status":
         s = flows.status(interview_id=number)
         return status_message(
@@ -118,12 +113,29 @@ def answer_now(flows: Flows, sub: str, args: list[str], *, user: str, now: datet
         interview = flows.forget(interview_id=number, user_id=user, now=now)
         return notice(
             f"Erased the candidate's personal data and all debrief texts for {interview.short_id}; "
-            "ratings stay, anonymously, for calibration. Posted messages are being updated."
+            "ratings stay, anonymously, for calibration. Posted messages, a per-candidate channel and "
+            "exports that held it are being updated."
         ).as_kwargs()
+    if sub == "audit":
+        interview, entries = flows.audit_trail(interview_id=number)
+        return audit_message(interview, entries).as_kwargs()
+    if sub == "panel":
+        return _change_panel(flows, number, args[1:], user=user, now=now)
     if sub == "reschedule":
         flows.check_reschedulable(interview_id=number)
         return {}
     raise AssertionError(sub)
+
+
+def _change_panel(flows: Flows, number: int, args: list[str], *, user: str, now: datetime) -> dict[str, Any]:
+    if len(args) < 2 or args[0].lower() not in ("add", "remove"):
+        raise DomainError(PANEL_USAGE)
+    people = parse_user_mentions(args[1:])
+    adding = args[0].lower() == "add"
+    interview = flows.change_panel(
+        interview_id=number, add=people if adding else (), remove=() if adding else people, now=now, by=user
+    )
+    return panel_changed_message(interview).as_kwargs()
 
 
 def register(app: App, deps: Deps) -> None:
@@ -132,20 +144,23 @@ def register(app: App, deps: Deps) -> None:
         user = command["user_id"]
         if sub in ("", "help"):
             ack(**help_message(is_recruiter=deps.access.is_recruiter(user)).as_kwargs())
-        elif sub not in RECRUITER_SUBCOMMANDS:
+        elif sub not in SUBCOMMANDS:
             ack(
                 **help_message(
                     unknown=command.get("text", ""), is_recruiter=deps.access.is_recruiter(user)
                 ).as_kwargs()
             )
-        elif not deps.access.is_recruiter(user):
-            ack(**notice(RECRUITERS_ONLY).as_kwargs())
         elif sub == "sources":
-            statuses = deps.sync.statuses() if deps.sync is not None else []
-            ack(**sources_message(statuses, now=deps.clock()).as_kwargs())
+            try:
+                deps.flows.authorize(Action.SOURCES, actor(deps, user), now=deps.clock())
+            except DomainError as exc:
+                ack(**notice(str(exc)).as_kwargs())
+            else:
+                statuses = deps.sync.statuses() if deps.sync is not None else []
+                ack(**sources_message(statuses, now=deps.clock()).as_kwargs())
         else:
             try:
-                ack(**answer_now(deps.flows, sub, args, user=user, now=deps.clock()))
+                ack(**answer_now(deps.flows, sub, args, who=actor(deps, user), now=deps.clock()))
             except DomainError as exc:
                 ack(**notice(str(exc)).as_kwargs())
             else:
@@ -155,34 +170,32 @@ def register(app: App, deps: Deps) -> None:
     def finish(command: dict[str, Any], client: WebClient) -> None:
         sub, args = split(command.get("text"))
         user = command["user_id"]
-        if sub not in SLOW or not deps.access.is_recruiter(user):
+        if sub not in SLOW:
             return
+        who = actor(deps, user)
+        try:
+            number = interview_id(sub, args) if sub == "reschedule" else None
+            interview = None if number is None else deps.flows.check_reschedulable(interview_id=number)
+        except DomainError:
+            return  # the ack already said why
+        if not deps.flows.allowed(SUBCOMMANDS[sub], who, interview=interview):
+            return  # refused in the ack, which said why (and the refusal is in the audit trail)
         if sub == "schedule":
             view = schedule_modal(
                 default_channel_id=deps.default_channel, origin_channel_id=command.get("channel_id")
             )
             client.views_open(trigger_id=command["trigger_id"], view=view)
-        elif sub == "reschedule":
-            _open_reschedule(deps, client, command, interview_id(args))
+        elif sub == "reschedule" and interview is not None:
+            modal = schedule_modal(
+                default_channel_id=interview.channel_id,
+                origin_channel_id=command.get("channel_id"),
+                interview=interview,
+            )
+            client.views_open(trigger_id=command["trigger_id"], view=modal)
         elif sub == "export":
             _export(deps, client, user, args)
 
     app.command(COMMAND)(ack=answer, lazy=[finish])
-
-
-def _open_reschedule(deps: Deps, client: WebClient, command: dict[str, Any], number: int | None) -> None:
-    if number is None:
-        return
-    try:
-        interview = deps.flows.check_reschedulable(interview_id=number)
-    except DomainError:
-        return  # the ack already said why
-    view = schedule_modal(
-        default_channel_id=interview.channel_id,
-        origin_channel_id=command.get("channel_id"),
-        interview=interview,
-    )
-    client.views_open(trigger_id=command["trigger_id"], view=view)
 
 
 def _export(deps: Deps, client: WebClient, user: str, args: list[str]) -> None:
@@ -191,13 +204,16 @@ def _export(deps: Deps, client: WebClient, user: str, args: list[str]) -> None:
         start, end = export_range(args, now)
     except DomainError:
         return
-    content = deps.flows.export_csv(start=start, end=end)
+    content, interview_ids = deps.flows.export_csv(start=start, end=end)
     dm = client.conversations_open(users=user)["channel"]["id"]
     last = (end - timedelta(seconds=1)).date()
-    client.files_upload_v2(
+    uploaded = client.files_upload_v2(
         channel=dm,
         content=content,
         filename=f"debriefs-{start.date()}-to-{last}.csv",
         title=f"Debriefs {start.date()} – {last}",
         initial_comment=f"Interviews, debriefs and verdicts from {start.date()} to {last}.",
     )
+    # Tracked, so that erasing any interview in it deletes the file from Slack too.
+    file_ids = [str(f["id"]) for f in uploaded.get("files") or [] if f.get("id")]
+    deps.flows.record_export(file_ids=file_ids, user_id=user, interview_ids=interview_ids, now=now)

@@ -17,8 +17,12 @@ STALE = "This button is out of date. Use the latest message from the bot."
 
 
 def _interview_id(value: str | None) -> int | None:
+    """A button's interview id: ASCII digits only (int() would also read "١٢")."""
+    raw = value or ""
+    if not raw.isascii():
+        return None
     try:
-        return int(value or "")
+        return int(raw)
     except ValueError:
         return None
 
@@ -35,7 +39,9 @@ def register(app: App, deps: Deps) -> None:
         try:
             if interview_id is None:
                 raise DomainError(STALE)
-            interview, existing = deps.flows.open_debrief(interview_id=interview_id, user_id=user)
+            interview, existing = deps.flows.open_debrief(
+                interview_id=interview_id, user_id=user, now=deps.clock()
+            )
         except DomainError as exc:
             tell(client, user_id=user, channel_id=channel, message=notice(str(exc)))
             return

@@ -16,6 +16,7 @@ from bot.access import Access
 from bot.dispatch import Dispatcher
 from bot.flows import Flows
 from bot.flows.sync import SourceSync
+from bot.policy import Actor
 from bot.views.common import Message
 from bot.views.messages import notice
 
@@ -28,6 +29,12 @@ class Deps:
     dispatcher: Dispatcher  # sends what a listener owed, after its ack
     default_channel: str | None = None
     sync: SourceSync | None = None  # imported interviews' sources, for `/debrief sources`
+
+
+def actor(deps: Deps, user: str) -> Actor:
+    """Who `user` is to the policy. Admin status is looked up only when it makes them a recruiter."""
+    admin = deps.access.admins_are_recruiters and deps.access.is_admin(user)
+    return deps.flows.actor(user, recruiter=deps.access.is_recruiter(user), admin=admin)
 
 
 def tell(client: WebClient, *, user_id: str, channel_id: str | None, message: Message) -> None:

@@ -8,14 +8,15 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.ids import Action
-from bot.listeners.deps import Deps, tells_on_failure
+from bot.listeners.deps import Deps, actor, tells_on_failure
+from bot.policy import Action as Can
 from bot.views.home import home_view
 from bot.views.schedule import schedule_modal
 
 
 def refresh_home(deps: Deps, client: WebClient, user: str) -> None:
     """Publish this person's Home tab as it is now (after something they did changed it)."""
-    data = deps.flows.home(user_id=user, is_recruiter=deps.access.is_recruiter(user), now=deps.clock())
+    data = deps.flows.home(actor=actor(deps, user), now=deps.clock())
     client.views_publish(user_id=user, view=home_view(data))
 
 
@@ -34,7 +35,7 @@ def register(app: App, deps: Deps) -> None:
     @tells_on_failure
     def open_schedule(body: dict[str, Any], client: WebClient) -> None:
         user = body["user"]["id"]
-        if deps.access.is_recruiter(user):
+        if deps.flows.allowed(Can.SCHEDULE, actor(deps, user)):
             view = schedule_modal(default_channel_id=deps.default_channel, origin_channel_id=None)
             client.views_open(trigger_id=body["trigger_id"], view=view)
 

@@ -9,8 +9,8 @@ from slack_sdk import WebClient
 
 from bot.domain.validation import DomainError, InvalidInput
 from bot.ids import Block, Callback
-from bot.listeners.commands import RECRUITERS_ONLY
-from bot.listeners.deps import Deps, tell, tells_on_failure
+from bot.listeners.deps import Deps, actor, tell, tells_on_failure
+from bot.policy import Action
 from bot.views.messages import notice
 from bot.views.schedule import read_schedule, read_schedule_meta, schedule_modal, scheduled_view
 
@@ -24,8 +24,10 @@ def register(app: App, deps: Deps) -> None:
     @tells_on_failure
     def open_from_shortcut(body: dict[str, Any], client: WebClient) -> None:
         user = body["user"]["id"]
-        if not deps.access.is_recruiter(user):
-            tell(client, user_id=user, channel_id=None, message=notice(RECRUITERS_ONLY))
+        try:
+            deps.flows.authorize(Action.SCHEDULE, actor(deps, user), now=deps.clock())
+        except DomainError as exc:
+            tell(client, user_id=user, channel_id=None, message=notice(str(exc)))
             return
         view = schedule_modal(default_channel_id=deps.default_channel, origin_channel_id=None)
         client.views_open(trigger_id=body["trigger_id"], view=view)
@@ -34,11 +36,9 @@ def register(app: App, deps: Deps) -> None:
 
     def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
         user = body["user"]["id"]
-        if not deps.access.is_recruiter(user):
-            ack(response_action="errors", errors={Block.CANDIDATE: RECRUITERS_ONLY})
-            return
         now = deps.clock()
         try:
+            deps.flows.authorize(Action.SCHEDULE, actor(deps, user), now=now)
             meta = read_schedule_meta(view.get("private_metadata", ""))
             draft = read_schedule(
                 view["state"]["values"], fallback_channel_id=deps.default_channel or meta.origin_channel_id

@@ -10,7 +10,8 @@ from slack_sdk import WebClient
 from bot.domain.models import Decision
 from bot.domain.validation import DomainError
 from bot.ids import Action
-from bot.listeners.deps import Deps, tell, tells_on_failure
+from bot.listeners.deps import Deps, actor, tell, tells_on_failure
+from bot.policy import Action as Can
 from bot.views.messages import notice
 from bot.views.pipeline import reminded_message
 from bot.views.summary import who_said_what_modal
@@ -25,7 +26,7 @@ STALE = "This button is out of date. Use the latest message from the bot."
 
 def _id(action: dict[str, Any]) -> int:
     raw = str(action.get("value") or "")
-    if not raw.isdigit() or not 0 < int(raw) < 2**31:
+    if not raw.isascii() or not raw.isdigit() or not 0 < int(raw) < 2**31:  # "²".isdigit() is true
         raise DomainError(STALE)
     return int(raw)
 
@@ -42,7 +43,7 @@ def register(app: App, deps: Deps) -> None:
         user, channel = where(body)
         try:
             interview, debriefs = deps.flows.who_said_what(
-                interview_id=_id(action), user_id=user, is_recruiter=deps.access.is_listed_recruiter(user)
+                interview_id=_id(action), actor=actor(deps, user), now=deps.clock()
             )
         except DomainError as exc:
             tell(client, user_id=user, channel_id=channel, message=notice(str(exc)))
@@ -58,8 +59,7 @@ def register(app: App, deps: Deps) -> None:
             deps.flows.decide(
                 interview_id=_id(action),
                 decision=DECISIONS[Action(action["action_id"])],
-                user_id=user,
-                is_recruiter=deps.access.is_listed_recruiter(user),
+                actor=actor(deps, user),
                 now=deps.clock(),
             )
         except DomainError as exc:
@@ -76,12 +76,10 @@ def register(app: App, deps: Deps) -> None:
         now = deps.clock()
         try:
             number = _id(action)
-            interview = deps.flows.interview(interview_id=number)
-            if not (
-                deps.access.is_listed_recruiter(user)
-                or user in (interview.recruiter_id, interview.hiring_manager_id)
-            ):
-                raise DomainError("Only the recruiter or the hiring manager can do that.")
+            wanted = Can.REMIND if action["action_id"] == Action.REMIND else Can.EXTEND
+            interview = deps.flows.authorized_interview(
+                wanted, actor(deps, user), interview_id=number, now=now
+            )
             if action["action_id"] == Action.REMIND:
                 reminded, skipped = deps.flows.remind_now(interview_id=number, now=now)
                 message = reminded_message(interview, reminded=reminded, skipped=skipped)

@@ -20,6 +20,8 @@ RECRUITER_COMMANDS: tuple[tuple[str, str], ...] = (
     ("export [from] [to]", "download debriefs between two dates (YYYY-MM-DD)"),
     ("forget <id>", "erase the candidate's personal data and the debrief texts (GDPR)"),
     ("sources", "the calendar feeds and ATSs interviews are imported from, and how they are doing"),
+    ("panel <id> add|remove @person", "change a panel before its summary; the prompt follows"),
+    ("audit <id>", "who opened, exported, erased, cancelled or decided what, and who was refused"),
 )
 EVERYONE_COMMANDS: tuple[tuple[str, str], ...] = (("help", "show this message"),)
 

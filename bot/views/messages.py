@@ -198,6 +198,9 @@ _UNDELIVERED = {
     "erased": "the erasure of a posted message",
     "archive": "archiving the candidate's channel",
     "channel": "setting up the interview's channel",
+    "calibration": "the calibration hints for the hiring manager",
+    "erase_channel": "removing the candidate's name from their channel",
+    "delete_file": "deleting an export that held the interview",
 }
 
 

@@ -1,4 +1,4 @@
-"""What recruiters read: `/debrief list` and `/debrief status`."""
+"""What recruiters read: `/debrief list`, `/debrief status` and `/debrief audit`."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from slack_sdk.models.blocks import Block as SlackBlock
 
-from bot.domain.models import Interview, InterviewStatus
+from bot.domain.models import AuditEntry, Interview, InterviewStatus
 from bot.views.common import (
     Message,
     context,
@@ -107,3 +107,46 @@ def reminded_message(interview: Interview, *, reminded: Sequence[str], skipped: 
         lines.append(f"Everyone on {interview.short_id} has submitted. Nobody to remind.")
     text = "\n".join(lines)
     return Message(text=truncate(text, 3000), blocks=(section(truncate(text, 3000)),))
+
+
+_AUDIT_ACTIONS = {
+    "who_said_what": "opened “Who said what”",
+    "export": "exported it",
+    "forget": "erased it",
+    "cancel": "cancelled it",
+    "decide": "recorded a decision",
+    "panel": "changed the panel",
+}
+
+
+def _audit_line(entry: AuditEntry) -> str:
+    who = "the retention pass" if entry.actor == "retention" else mention_or_name(entry.actor)
+    what = _AUDIT_ACTIONS.get(entry.action, entry.action)
+    if entry.outcome == "refused":
+        what = f"was refused: {entry.action.replace('_', ' ')}"
+    detail = f" ({entry.detail})" if entry.detail else ""
+    return f"• {slack_date(entry.at)} — {who} {what}{detail}"
+
+
+def audit_message(interview: Interview, entries: Sequence[AuditEntry]) -> Message:
+    """An interview's audit trail, oldest first: who did or was refused what, and when."""
+    heading = f"*Audit trail of {interview.short_id}*"
+    if not entries:
+        return Message(
+            text=f"Audit trail of {interview.short_id}",
+            blocks=(section(heading + "\nNothing recorded yet."),),
+        )
+    lines = [_audit_line(e) for e in entries]
+    blocks: list[SlackBlock] = [section(heading)]
+    blocks += [section(text) for text in pack_lines(lines, max_chunks=20)]
+    return Message(text=f"Audit trail of {interview.short_id}", blocks=tuple(blocks))
+
+
+def mention_or_name(actor: str) -> str:
+    return mentions([actor]) if actor[:1] in ("U", "W") else actor
+
+
+def panel_changed_message(interview: Interview) -> Message:
+    """What `panel add/remove` did: the panel as it is now."""
+    text = f"The panel of {interview.short_id} is now {mentions(interview.interviewer_ids)}."
+    return Message(text=text, blocks=(section(text),))

@@ -153,7 +153,11 @@ def schedule_modal(
                 placeholder="Pick a channel",
                 initial_conversation=channel,
                 default_to_current_conversation=None if channel else True,
-                filter=ConversationFilter(include=["public", "private"], exclude_bot_users=True),
+                filter=ConversationFilter(
+                    include=["public", "private"],
+                    exclude_bot_users=True,
+                    exclude_external_shared_channels=True,  # debriefs are HR data: no Slack Connect
+                ),
             ),
         ),
         InputBlock(

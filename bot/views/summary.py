@@ -208,13 +208,6 @@ def summary_message(summary: Summary) -> Message:
         notes.append(f"✉️ The candidate sent a follow-up note{when}")
     if notes:
         blocks.append(context(*notes))
-    if summary.calibration:
-        hints = [
-            f"🎯 {mention(h.interviewer_id)} {escape(h.text)} "
-            f"(their mean {h.own_mean:+.1f} vs panels {h.panel_mean:+.1f}, {h.debriefs} debriefs)"
-            for h in summary.calibration
-        ]
-        blocks.append(context(*pack_lines(hints, max_chunks=3, limit=CONTEXT_TEXT_MAX)))
 
     if iv.decision is not None:
         by = f" by {mention(iv.decided_by)}" if iv.decided_by else ""
@@ -237,3 +230,20 @@ def summary_message(summary: Summary) -> Message:
         text=f"Debrief summary for {interview_plain(iv)}: {kind.label}{decided}",
         blocks=tuple(blocks),
     )
+
+
+def calibration_dm(summary: Summary) -> Message:
+    """To the hiring manager and the recruiter only, never a channel: how each interviewer's ratings
+    usually sit against their panels' (personnel data about the interviewers)."""
+    iv = summary.interview
+    hints = [
+        f"🎯 {mention(h.interviewer_id)} {escape(h.text)} "
+        f"(their mean {h.own_mean:+.1f} vs panels {h.panel_mean:+.1f}, {h.debriefs} debriefs)"
+        for h in summary.calibration
+    ]
+    head = section(
+        f"🔒 *Calibration* for the panel on {interview_line(iv)} ({iv.short_id}). Only the hiring "
+        "manager and recruiters see this; it is never posted in a channel."
+    )
+    blocks: list[SlackBlock] = [head, context(*pack_lines(hints, max_chunks=3, limit=CONTEXT_TEXT_MAX))]
+    return Message(text=f"Calibration for the panel on {interview_plain(iv)}", blocks=tuple(blocks))

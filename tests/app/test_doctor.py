@@ -231,7 +231,7 @@ def test_recruiters_resolve_or_say_who_does_not(fake: FakeSlack, database: str) 
 def test_no_recruiters_is_a_warning_not_a_failure(fake: FakeSlack, database: str) -> None:
     lines = check(fake, database, debrief_recruiters=())
     assert lines["Recruiters"][0].status is Status.WARN
-    assert "everyone may schedule" in lines["Recruiters"][0].detail
+    assert "only workspace admins and owners may schedule" in lines["Recruiters"][0].detail
     assert failed(lines) == {}
 
 

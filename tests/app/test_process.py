@@ -56,6 +56,7 @@ def test_run_serves_slack_over_http_and_stops_cleanly(fake: FakeSlack, tmp_path:
         "HOME": str(tmp_path),
         "PYTHONPATH": str(ROOT),
         "SLACK_BOT_TOKEN": "xoxb-process",
+        "DEBRIEF_RECRUITERS": "UREC",
         "SLACK_SIGNING_SECRET": SECRET,
         "SLACK_API_URL": fake.api_url,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'debrief.db'}",

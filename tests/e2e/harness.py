@@ -47,7 +47,7 @@ def settings_for(fake: FakeSlack, database_url: str, **overrides: Any) -> Settin
         "slack_api_url": fake.api_url,
         "database_url": database_url,
         "debrief_channel": "",
-        "debrief_recruiters": (),
+        "debrief_recruiters": (RECRUITER,),  # closed by default: name the recruiter
         "debrief_tick_seconds": 0.05,
     }
     values.update(overrides)

@@ -178,7 +178,7 @@ def scheduler_env(api_url: str, database_url: str, **settings: str) -> dict[str,
         DATABASE_URL=database_url,
         DEBRIEF_TICK_SECONDS="0.2",
         DEBRIEF_CHANNEL="",
-        DEBRIEF_RECRUITERS="",
+        DEBRIEF_RECRUITERS="UREC",
         LOG_LEVEL="INFO",
         PYTHONUNBUFFERED="1",
     )

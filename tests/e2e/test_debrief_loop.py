@@ -121,7 +121,7 @@ def test_schedule_prompt_debrief_and_summary(running: RunningBot, fake: FakeSlac
     opened = len(fake.calls("views.open"))
     running.slack.block_action(Action.WRITE_DEBRIEF, user_id=OUTSIDER, channel_id=CHANNEL, message=prompt)
     fake.wait_for("chat.postEphemeral", predicate=lambda call: call.params.get("user") == OUTSIDER)
-    assert "not on the panel" in fake.ephemerals(user=OUTSIDER)[-1]["text"]
+    assert "Only the interviewers on the panel" in fake.ephemerals(user=OUTSIDER)[-1]["text"]
     assert len(fake.calls("views.open")) == opened
 
     modal = write_debrief(running, fake, ANA)
@@ -249,7 +249,7 @@ def test_home_tab_lists_what_is_waiting(running: RunningBot, fake: FakeSlack, cl
     home = text_of(fake.home_view(ANA))
     assert "Grace Hopper" in home and "Write debrief" in home  # waiting for her debrief
     assert "Edsger Dijkstra" in home  # upcoming
-    assert "Recruiting" in home  # nobody is configured as recruiter, so everyone may schedule
+    assert "Recruiting" not in home  # closed by default: an interviewer sees only her own interviews
     running.slack.event(
         {"type": "app_home_opened", "user": ANA, "tab": "home"}, retry_num=1, retry_reason="timeout"
     )

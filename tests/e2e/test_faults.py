@@ -124,6 +124,7 @@ def test_under_random_429s_500s_and_dropped_connections_everything_arrives_exact
     running: RunningBot, fake: FakeSlack, clock: FakeClock
 ) -> None:
     schedule(running, fake, clock)  # the modal step, before any fault (and Bolt's auth.test is cached)
+    running.settle()  # and what its ack left to do (the channel check, the Home tab)
     interview_id = 1
     fake.inject_faults(rate=0.3, kinds=("429", "500", "drop"), seed=8, retry_after=1)
 
@@ -149,6 +150,7 @@ def test_under_random_429s_500s_and_dropped_connections_everything_arrives_exact
             ("receipt", f"D{BO}", interview_id): 1,
             ("summary", CHANNEL, interview_id): 1,
             ("private_notes", f"D{HIRING_MANAGER}", None): 1,
+            ("private_notes", f"D{RECRUITER}", None): 1,  # private notes reach recruiters too
         }
     )
     drive(running, clock, lambda: set(expected) <= set(delivered(fake)), timeout=40, what="everything")

@@ -64,7 +64,7 @@ def test_list_status_and_wrong_ids(running: RunningBot, fake: FakeSlack, clock: 
     assert "compiler blog post" not in status  # who submitted, never what
     assert "No interview #99" in say(running, "status 99")
     assert "Which interview?" in say(running, "status")
-    assert "Only recruiters" in say(running, "status 1", user=OUTSIDER)
+    assert "Only the hiring manager and recruiters" in say(running, "status 1", user=OUTSIDER)
 
 
 def test_list_paginates_past_20(running: RunningBot, fake: FakeSlack, clock: FakeClock) -> None:
@@ -255,7 +255,7 @@ def test_per_candidate_channels(fake: FakeSlack, clock: FakeClock, database_url:
         schedule(running, fake, clock, candidate="Zoë O'Brien", starts_at=clock.now - timedelta(hours=1))
         fake.wait_for("conversations.setTopic", ok=True)  # after the ack: made, people invited, topic set
         created = fake.calls("conversations.create", ok=True)[0]
-        assert created.params["name"] == "debrief-zoe-o-brien-1"
+        assert created.params["name"] == "debrief-zoë-o-brien-1"  # Slack keeps letters of any script
         channel = created.response["channel"]["id"]
         invited = set(fake.calls("conversations.invite", ok=True)[0].params["users"].split(","))
         assert invited == {ANA, BO, HIRING_MANAGER, RECRUITER}
@@ -278,6 +278,8 @@ def test_per_candidate_channels(fake: FakeSlack, clock: FakeClock, database_url:
         clock.advance(days=2)
         running.bot.flows.tick(now=clock())
         assert fake.channel(channel).is_archived
+        assert fake.channel(channel).name == "debrief-1-archived"  # no candidate name left behind it
+        assert "Zoë" not in fake.channel(channel).topic
     finally:
         running.stop()
 

@@ -37,7 +37,8 @@ def finished_interview(running: RunningBot, fake: FakeSlack, clock: FakeClock) -
         "chat.postMessage",
         predicate=lambda c: c.params.get("channel") == CHANNEL and "Advance" in str(c.params),
     )
-    fake.wait_for("chat.postMessage", count=7, ok=True)  # prompt, 2 DMs, 2 receipts, summary, private note
+    # prompt, 2 DMs, 2 receipts, summary, private notes to the hiring manager and to the recruiter
+    fake.wait_for("chat.postMessage", count=8, ok=True)
     running.settle()
 
 
@@ -51,7 +52,7 @@ def test_forget_erases_the_candidate_everywhere_but_keeps_a_record(
     answer = running.slack.command(text="forget 1", user_id=RECRUITER, channel_id=CHANNEL).json()
     assert "Erased" in answer["text"]
     posted = len(running.bot.repository.sent_posts(interview_id=1))
-    assert posted == 7
+    assert posted == 8
     fake.wait_for("chat.update", count=posted, ok=True)
     stored = database_text(running)
     assert "Grace Hopper" not in stored and SECRET_EVIDENCE not in stored and "old team lead" not in stored

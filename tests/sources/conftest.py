@@ -95,7 +95,7 @@ def make_bot(fake: FakeSlack, clock: FakeClock, database_url: str) -> Iterator[S
     started: list[RunningBot] = []
 
     def make(**overrides: Any) -> RunningBot:
-        values: dict[str, Any] = {"debrief_channel": CHANNEL, "debrief_recruiters": ()}
+        values: dict[str, Any] = {"debrief_channel": CHANNEL, "debrief_recruiters": (RECRUITER,)}
         values.update(overrides)
         running = start_bot(settings_for(fake, database_url, **values), fake, clock, with_scheduler=False)
         started.append(running)

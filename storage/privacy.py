@@ -1,0 +1,196 @@
+"""HR-data records: the audit trail, uploaded exports (so erasure can delete them), panel changes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, insert, update
+from sqlmodel import col, select
+
+from bot.domain.models import AuditEntry, InterviewStatus
+from storage.base import Store, panelist_submitted
+from storage.rows import utc
+from storage.tables import (
+    AuditRow,
+    DebriefRow,
+    ExportedInterviewRow,
+    ExportFileRow,
+    InterviewRow,
+    PanelistRow,
+)
+
+AUDIT_DETAIL_MAX = 200
+
+
+class PrivacyStore(Store):
+    def record_audit(
+        self,
+        *,
+        actor: str,
+        action: str,
+        outcome: str,
+        now: datetime,
+        interview_id: int | None = None,
+        detail: str = "",
+    ) -> None:
+        """Add one line to the audit trail (ids and action names only: it is kept after erasure)."""
+        with self._transaction() as connection:
+            connection.execute(
+                insert(AuditRow).values(
+                    at=now,
+                    interview_id=interview_id,
+                    actor=actor[:32],
+                    action=action[:32],
+                    outcome=outcome[:16],
+                    detail=detail[:AUDIT_DETAIL_MAX],
+                )
+            )
+
+    def audit_trail(self, *, interview_id: int, limit: int = 200) -> list[AuditEntry]:
+        """An interview's trail, oldest first."""
+        with self._session() as session:
+            rows = session.exec(
+                select(AuditRow)
+                .where(AuditRow.interview_id == interview_id)
+                .order_by(col(AuditRow.at), col(AuditRow.id))
+                .limit(limit)
+            ).all()
+            return [
+                AuditEntry(at=utc(r.at), actor=r.actor, action=r.action, outcome=r.outcome, detail=r.detail)
+                for r in rows
+            ]
+
+    def manages_any(self, *, user_id: str) -> bool:
+        """Whether this person is the hiring manager of any interview."""
+        with self._session() as session:
+            found = session.exec(
+                select(InterviewRow.id).where(InterviewRow.hiring_manager_id == user_id).limit(1)
+            ).first()
+            return found is not None
+
+    def record_export(
+        self, *, file_id: str, user_id: str, interview_ids: Sequence[int], now: datetime
+    ) -> None:
+        """Remember an uploaded export and which interviews it holds; each one's trail says who took it."""
+        ids = sorted(set(interview_ids))
+        with self._session(write=True) as session:
+            row = ExportFileRow(file_id=file_id, user_id=user_id, uploaded_at=now)
+            session.add(row)
+            session.flush()
+            assert row.id is not None
+            for interview_id in ids:
+                session.add(ExportedInterviewRow(export_id=row.id, interview_id=interview_id))
+            session.execute(
+                insert(AuditRow),
+                [
+                    {
+                        "at": now,
+                        "interview_id": interview_id,
+                        "actor": user_id,
+                        "action": "export",
+                        "outcome": "done",
+                        "detail": f"in export file {file_id}",
+                    }
+                    for interview_id in ids or [None]  # type: ignore[list-item]
+                ],
+            )
+            session.commit()
+
+    def exports_holding(self, *, interview_id: int) -> list[str]:
+        """File ids of uploaded exports, not yet deleted, that hold this interview."""
+        with self._session() as session:
+            return list(
+                session.exec(
+                    select(ExportFileRow.file_id)
+                    .join(ExportedInterviewRow, col(ExportedInterviewRow.export_id) == ExportFileRow.id)
+                    .where(
+                        ExportedInterviewRow.interview_id == interview_id,
+                        col(ExportFileRow.deleted_at).is_(None),
+                    )
+                ).all()
+            )
+
+    def change_panel(
+        self,
+        *,
+        interview_id: int,
+        add: Sequence[str],
+        remove: Sequence[str],
+        next_remind_at: datetime | None,
+        now: datetime,
+    ) -> bool:
+        """Add and remove panelists (a removed one's debrief goes with them) while the interview is
+        scheduled or collecting; False if it is past that."""
+        with self._session(write=True) as session:
+            touched = session.exec(
+                update(InterviewRow)
+                .where(
+                    col(InterviewRow.id) == interview_id,
+                    col(InterviewRow.status).in_(
+                        [InterviewStatus.SCHEDULED.value, InterviewStatus.COLLECTING.value]
+                    ),
+                )
+                .values(updated_at=now)
+            )
+            if touched.rowcount != 1:
+                session.rollback()
+                return False
+            if remove:
+                session.exec(
+                    delete(PanelistRow).where(
+                        col(PanelistRow.interview_id) == interview_id, col(PanelistRow.user_id).in_(remove)
+                    )
+                )
+                session.exec(
+                    delete(DebriefRow).where(
+                        col(DebriefRow.interview_id) == interview_id,
+                        col(DebriefRow.interviewer_id).in_(remove),
+                    )
+                )
+            last = session.exec(
+                select(func.max(PanelistRow.position)).where(PanelistRow.interview_id == interview_id)
+            ).one()
+            position = -1 if last is None else int(last)
+            for user_id in add:
+                position += 1
+                session.add(
+                    PanelistRow(
+                        interview_id=interview_id,
+                        user_id=user_id,
+                        position=position,
+                        next_remind_at=next_remind_at,
+                    )
+                )
+            session.commit()
+            return True
+
+    def unsubmitted(self, *, interview_id: int, user_id: str) -> bool:
+        """Whether this panelist is on the panel and has not submitted."""
+        with self._session() as session:
+            return (
+                session.exec(
+                    select(PanelistRow.id).where(
+                        PanelistRow.interview_id == interview_id,
+                        PanelistRow.user_id == user_id,
+                        ~panelist_submitted(),
+                    )
+                ).first()
+                is not None
+            )
+
+    def expired_page(self, *, before: datetime, limit: int) -> list[int]:
+        """A page of interviews that ended before `before` and still hold personal data, oldest first."""
+        with self._session() as session:
+            ids = session.exec(
+                select(InterviewRow.id)
+                .where(col(InterviewRow.ends_at) < before, col(InterviewRow.erased_at).is_(None))
+                .order_by(col(InterviewRow.ends_at), col(InterviewRow.id))
+                .limit(limit)
+            ).all()
+            return [i for i in ids if i is not None]
+
+
+def reminder_after(ends_at: datetime, remind_after: timedelta, now: datetime) -> datetime:
+    """When a panelist added now is first reminded: as anyone else would be, or `remind_after` from now."""
+    return max(ends_at + remind_after, now + remind_after)

@@ -1,0 +1,66 @@
+"""The HR-data store: an erasure is all or nothing; the audit trail outlives it; panels change."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from storage.database import make_engine, upgrade
+from storage.repository import Outgoing, Repository
+from tests.builders import T0, answers, draft
+
+DAY = timedelta(days=1)
+
+
+@pytest.fixture
+def repo(database_url: str) -> Repository:
+    engine = make_engine(database_url)
+    upgrade(engine)
+    return Repository(engine)
+
+
+def _edit(key: str, interview_id: int | None) -> Outgoing:
+    payload = {"of": key, "text": "erased", "blocks": []}
+    return Outgoing(key=key, kind="erased", method="chat.update", payload=payload, interview_id=interview_id)
+
+
+def test_an_erasure_that_cannot_owe_its_edits_erases_nothing(repo: Repository) -> None:
+    interview = repo.create_interview(draft=draft(), recruiter_id="UREC", deadline=DAY, now=T0)
+    repo.enqueue(outgoing=[_edit("taken", None)], now=T0)  # the same key, owed by something else
+    assert not repo.erase(
+        interview_id=interview.id, by="UREC", now=T0, outgoing=[_edit("taken", interview.id)]
+    )
+    kept = repo.get_interview(interview_id=interview.id)
+    assert kept is not None and kept.candidate == interview.candidate and kept.erased_at is None
+    assert repo.audit_trail(interview_id=interview.id) == []
+    assert repo.erase(interview_id=interview.id, by="UREC", now=T0, outgoing=[_edit("free", interview.id)])
+    assert [(e.actor, e.action, e.outcome) for e in repo.audit_trail(interview_id=interview.id)] == [
+        ("UREC", "forget", "done")
+    ]
+    assert not repo.erase(interview_id=interview.id, by="UREC", now=T0)  # once
+
+
+def test_exports_are_tracked_until_an_erasure_deletes_them(repo: Repository) -> None:
+    one = repo.create_interview(draft=draft(), recruiter_id="UREC", deadline=DAY, now=T0)
+    two = repo.create_interview(draft=draft(), recruiter_id="UREC", deadline=DAY, now=T0)
+    repo.record_export(file_id="F1", user_id="UREC", interview_ids=[one.id, two.id], now=T0)
+    assert repo.exports_holding(interview_id=two.id) == ["F1"]
+    delete = Outgoing(key="delete_file:F1", kind="delete_file", method="files.delete", payload={"file": "F1"})
+    assert repo.erase(interview_id=one.id, by="retention", now=T0, outgoing=[delete], deleted_files=["F1"])
+    assert repo.exports_holding(interview_id=two.id) == []  # deleted once, for both
+    assert [e.action for e in repo.audit_trail(interview_id=two.id)] == ["export"]
+
+
+def test_panel_changes_drop_a_removed_members_debrief(repo: Repository) -> None:
+    interview = repo.create_interview(draft=draft(), recruiter_id="UREC", deadline=DAY, now=T0)
+    first, second = interview.interviewer_ids[:2]
+    repo.claim_prompt(interview_id=interview.id, now=T0, outgoing=[])
+    repo.save_debrief(interview_id=interview.id, interviewer_id=second, answers=answers(), now=T0, late=False)
+    assert repo.change_panel(
+        interview_id=interview.id, add=["UNEW"], remove=[second], next_remind_at=T0, now=T0
+    )
+    changed = repo.get_interview(interview_id=interview.id)
+    assert changed is not None and changed.interviewer_ids == (first, *interview.interviewer_ids[2:], "UNEW")
+    assert repo.list_debriefs(interview_id=interview.id) == []
+    assert repo.unsubmitted(interview_id=interview.id, user_id="UNEW")
