@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from bot.domain.validation import DomainError, parse_interview_id, parse_user_mentions
 from bot.flows import Flows
 from bot.flows.pipeline import PAGE
-from bot.ids import COMMAND
+from bot.ids import COMMAND, SUBCOMMANDS
 from bot.listeners.deps import Deps, actor, tells_on_failure
 from bot.policy import ABOUT_AN_INTERVIEW, Action, Actor
 from bot.views.help import help_message
@@ -28,11 +28,9 @@ from bot.views.sources import sources_message
 
 NEEDS_ID = "Which interview? Give its number, e.g. `/debrief {sub} 12`."
 PANEL_USAGE = "Say who: `/debrief panel 12 add @ana` or `/debrief panel 12 remove @bo`."
-SUBCOMMANDS: dict[str, Action] = {action.value: action for action in Action if action.value in {
-    "schedule", "list", "status", "remind", "close", "cancel", "reschedule", "followup", "export",
-    "forget", "audit", "panel", "sources",
-}}  # fmt: skip
-SLOW = {"schedule", "reschedule", "export"}  # need Slack calls: finished in the lazy listener
+# Each subcommand is the policy action of the same name (a missing one fails at import).
+ACTIONS: dict[str, Action] = {command.name: Action(command.name) for command in SUBCOMMANDS}
+SLOW = {command.name for command in SUBCOMMANDS if command.slow}  # finished in the lazy listener
 
 
 def split(text: str | None) -> tuple[str, list[str]]:
@@ -66,7 +64,7 @@ def export_range(args: list[str], now: datetime) -> tuple[datetime, datetime]:
 
 def answer_now(flows: Flows, sub: str, args: list[str], *, who: Actor, now: datetime) -> dict[str, Any]:
     """The fast part of a subcommand: ask the policy, then do what the database can; the ack body."""
-    action = SUBCOMMANDS[sub]
+    action = ACTIONS[sub]
     if action not in ABOUT_AN_INTERVIEW:
         flows.authorize(action, who, now=now)
         if sub == "list":
@@ -144,7 +142,7 @@ def register(app: App, deps: Deps) -> None:
         user = command["user_id"]
         if sub in ("", "help"):
             ack(**help_message(is_recruiter=deps.access.is_recruiter(user)).as_kwargs())
-        elif sub not in SUBCOMMANDS:
+        elif sub not in ACTIONS:
             ack(
                 **help_message(
                     unknown=command.get("text", ""), is_recruiter=deps.access.is_recruiter(user)
@@ -178,7 +176,7 @@ def register(app: App, deps: Deps) -> None:
             interview = None if number is None else deps.flows.check_reschedulable(interview_id=number)
         except DomainError:
             return  # the ack already said why
-        if not deps.flows.allowed(SUBCOMMANDS[sub], who, interview=interview):
+        if not deps.flows.allowed(ACTIONS[sub], who, interview=interview):
             return  # refused in the ack, which said why (and the refusal is in the audit trail)
         if sub == "schedule":
             view = schedule_modal(

@@ -4,26 +4,14 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import Block as SlackBlock
 
-from bot.ids import COMMAND
+from bot.ids import COMMAND, HELP, SUBCOMMANDS
 from bot.views.common import Message, context, fit, one_line, section
 
 # (usage, what it does); recruiters run the interview loop, everyone else answers prompts.
-RECRUITER_COMMANDS: tuple[tuple[str, str], ...] = (
-    ("schedule", "schedule an interview; the panel is prompted for debriefs when it ends"),
-    ("list", "interviews waiting for debriefs or a decision"),
-    ("status <id>", "who has submitted a debrief for interview <id>"),
-    ("remind <id>", "nudge the interviewers who haven't submitted yet"),
-    ("close <id>", "stop waiting and post the final summary"),
-    ("cancel <id>", "cancel an interview and its prompts"),
-    ("reschedule <id>", "change the time, panel or channel of an interview"),
-    ("followup <id>", "record that the candidate sent a follow-up note"),
-    ("export [from] [to]", "download debriefs between two dates (YYYY-MM-DD)"),
-    ("forget <id>", "erase the candidate's personal data and the debrief texts (GDPR)"),
-    ("sources", "the calendar feeds and ATSs interviews are imported from, and how they are doing"),
-    ("panel <id> add|remove @person", "change a panel before its summary; the prompt follows"),
-    ("audit <id>", "who opened, exported, erased, cancelled or decided what, and who was refused"),
+RECRUITER_COMMANDS: tuple[tuple[str, str], ...] = tuple(
+    (f"{command.name} {command.usage}".strip(), command.summary) for command in SUBCOMMANDS
 )
-EVERYONE_COMMANDS: tuple[tuple[str, str], ...] = (("help", "show this message"),)
+EVERYONE_COMMANDS: tuple[tuple[str, str], ...] = ((HELP.name, HELP.summary),)
 
 
 def _line(usage: str, what: str) -> str:

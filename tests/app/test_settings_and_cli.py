@@ -13,7 +13,7 @@ import yaml
 
 from bot.__main__ import main
 from bot.domain.summary_types import Veto
-from bot.ids import Callback
+from bot.ids import Callback, usage_hint
 from bot.settings import SettingsError, load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -101,6 +101,8 @@ def test_manifest_is_valid_and_declares_what_the_code_uses() -> None:
     manifest = yaml.safe_load((ROOT / "manifest.yml").read_text())
     jsonschema.validate(manifest, json.loads(SCHEMA.read_text()))
     assert [c["command"] for c in manifest["features"]["slash_commands"]] == ["/debrief"]
+    # The usage hint Slack shows as people type is the subcommand table's, not a copy kept by hand.
+    assert manifest["features"]["slash_commands"][0]["usage_hint"] == usage_hint()
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
     assert "app_home_opened" in manifest["settings"]["event_subscriptions"]["bot_events"]

@@ -10,7 +10,7 @@ def test_recruiter_help_lists_every_subcommand() -> None:
     for usage in (
         "`/debrief schedule`",
         "`/debrief help`",
-        "`/debrief list`",
+        "`/debrief list [page]`",
         "`/debrief status &lt;id&gt;`",
         "`/debrief remind &lt;id&gt;`",
         "`/debrief close &lt;id&gt;`",
@@ -18,6 +18,10 @@ def test_recruiter_help_lists_every_subcommand() -> None:
         "`/debrief reschedule &lt;id&gt;`",
         "`/debrief followup &lt;id&gt;`",
         "`/debrief export [from] [to]`",
+        "`/debrief panel &lt;id&gt; add|remove @person`",
+        "`/debrief forget &lt;id&gt;`",
+        "`/debrief audit &lt;id&gt;`",
+        "`/debrief sources`",
     ):
         assert usage in text
     assert "didn't understand" not in text
