@@ -30,7 +30,7 @@ from bot.people import People
 from bot.settings import Settings, SettingsError
 from bot.slack_client import make_client
 from bot.sources.configured import configured_sources
-from bot.views.messages import notice
+from bot.views.messages import SORRY, notice
 from bot.webhooks import Route, webhook_routes
 from storage.database import open_database
 from storage.repository import Repository
@@ -39,7 +39,6 @@ log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 _ERROR_BLOCK = {Callback.DEBRIEF: Block.RECOMMENDATION, Callback.SCHEDULE: Block.CANDIDATE}
-SORRY = "Something went wrong on our side and nothing was saved. Please try again in a minute."
 AFTER_REQUEST_SENDERS = 4
 
 

@@ -10,16 +10,15 @@ from bot.channels import Channels
 from bot.domain.models import Interview
 from bot.domain.summary import summarise
 from bot.domain.summary_types import Policy, Summary
-from bot.domain.validation import NotAllowed, NotFound
+from bot.domain.validation import MAX_INTERVIEW_ID, NotAllowed, NotFound
 from bot.domain.worktime import WorkingWeek
 from bot.flows.connect import prompt_elsewhere, summary_in_private
 from bot.flows.render import Renderer, owed_message
 from bot.outbox import Courier
 from bot.policy import Action, Actor, may, refusal, roles
+from bot.views.common import mention
 from bot.views.messages import undelivered_line, undelivered_notice
 from storage.repository import OutboxItem, Outgoing, Repository
-
-MAX_INTERVIEW_ID = 2**31 - 1  # interview.id is an INTEGER column: 32 bits on PostgreSQL
 
 
 @dataclass(frozen=True)
@@ -54,10 +53,6 @@ def in_range(interview_id: int) -> bool:
 
 def no_interview(interview_id: int) -> NotFound:
     return NotFound(f"No interview #{interview_id}.")
-
-
-def mention(user_id: str) -> str:
-    return f"<@{user_id}>"
 
 
 class FlowsBase:

@@ -7,9 +7,10 @@ from datetime import datetime
 
 from bot.domain.models import Debrief, DebriefAnswers, Interview, InterviewStatus
 from bot.domain.validation import InvalidInput, NotAllowed, validate_answers
-from bot.flows.base import FlowsBase, in_range, mention, no_interview
+from bot.flows.base import FlowsBase, in_range, no_interview
 from bot.flows.render import owed_message
 from bot.policy import Action, Actor
+from bot.views.common import mention
 from bot.views.home import HomeData
 from bot.views.messages import undelivered_line
 

@@ -9,9 +9,10 @@ from datetime import datetime, timedelta
 from bot.channels import erased_channel_name
 from bot.domain.models import AuditEntry, Interview, InterviewStatus
 from bot.domain.validation import MAX_PANEL, NotAllowed
-from bot.flows.base import FlowsBase, mention, post
+from bot.flows.base import FlowsBase, post
 from bot.flows.render import ERASED_KIND, owed_message
 from bot.policy import Action
+from bot.views.common import mention
 from storage.privacy import reminder_after
 from storage.repository import OutboxItem, Outgoing
 

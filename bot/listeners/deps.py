@@ -18,7 +18,7 @@ from bot.flows import Flows
 from bot.flows.sync import SourceSync
 from bot.policy import Actor
 from bot.views.common import Message
-from bot.views.messages import notice
+from bot.views.messages import SORRY, notice
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,6 @@ def tell(client: WebClient, *, user_id: str, channel_id: str | None, message: Me
     client.chat_postMessage(channel=user_id, **message.as_kwargs())
 
 
-SORRY = "Something went wrong on our side while doing that. Please try again in a minute."
 log = logging.getLogger(__name__)
 Lazy = TypeVar("Lazy", bound=Callable[..., None])
 

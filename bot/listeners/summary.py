@@ -8,7 +8,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.domain.models import Decision
-from bot.domain.validation import DomainError
+from bot.domain.validation import DomainError, parse_interview_id
 from bot.ids import Action
 from bot.listeners.deps import Deps, actor, tell, tells_on_failure
 from bot.policy import Action as Can
@@ -25,10 +25,10 @@ STALE = "This button is out of date. Use the latest message from the bot."
 
 
 def _id(action: dict[str, Any]) -> int:
-    raw = str(action.get("value") or "")
-    if not raw.isascii() or not raw.isdigit() or not 0 < int(raw) < 2**31:  # "²".isdigit() is true
-        raise DomainError(STALE)
-    return int(raw)
+    try:
+        return parse_interview_id(str(action.get("value") or ""), usage="{id}")
+    except DomainError:  # a button we never made: "²", "١٢", out of range
+        raise DomainError(STALE) from None
 
 
 def register(app: App, deps: Deps) -> None:

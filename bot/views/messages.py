@@ -35,6 +35,9 @@ from bot.views.schedule import scheduled_text
 
 PRIVACY_NOTE = "🔒 Feedback stays private until the summary posts, so every first impression is independent."
 
+# What a person is told when something failed on our side (never the error itself).
+SORRY = "Something went wrong on our side while doing that. Please try again in a minute."
+
 
 def _write_button(interview: Interview) -> ButtonElement:
     return button("Write debrief", action_id=Action.WRITE_DEBRIEF, value=str(interview.id), style="primary")

@@ -22,10 +22,10 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine
 
-from bot.app import SORRY
 from bot.domain.validation import clean_text
 from bot.ids import Action, Block, Callback
 from bot.views.debrief import debrief_modal
+from bot.views.messages import SORRY
 from bot.views.schedule import schedule_modal
 from fakeslack import FakeSlack, build_state_values, slack_signature
 from tests.conftest import FakeClock, _postgres_schema_url
