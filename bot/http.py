@@ -63,6 +63,26 @@ def bolt_request(text: str, query: str | None, headers: dict[str, str]) -> BoltR
     return request if isinstance(request.body, dict) else None
 
 
+def _post_body(environ: dict[str, Any]) -> bytes | tuple[str, str]:
+    """A POST request's body, or the (status, text) that refuses it: another method, a bad or too
+    large Content-Length."""
+    if environ.get("REQUEST_METHOD") != "POST":
+        return "405 Method Not Allowed", "POST only"
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return "400 Bad Request", "bad content length"
+    if length > MAX_BODY:
+        return "413 Payload Too Large", "too large"
+    return bytes(environ["wsgi.input"].read(length)) if length else b""
+
+
+def _headers(environ: dict[str, Any]) -> dict[str, str]:
+    return {
+        key[5:].replace("_", "-").lower(): value for key, value in environ.items() if key.startswith("HTTP_")
+    }
+
+
 class SlackWsgi:
     """WSGI application: POST /slack/events, GET /healthz, POST to each of `routes` (webhooks, which
     check their own signatures); everything else 404."""
@@ -82,24 +102,14 @@ class SlackWsgi:
             return self._route(route, environ, start_response)
         if path != EVENTS_PATH:
             return _reply(start_response, "404 Not Found", "not found")
-        if method != "POST":
-            return _reply(start_response, "405 Method Not Allowed", "POST only")
-        try:
-            length = int(environ.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            return _reply(start_response, "400 Bad Request", "bad content length")
-        if length > MAX_BODY:
-            return _reply(start_response, "413 Payload Too Large", "too large")
-        raw_bytes = environ["wsgi.input"].read(length) if length else b""
+        raw_bytes = _post_body(environ)
+        if isinstance(raw_bytes, tuple):
+            return _reply(start_response, *raw_bytes)
         try:
             raw = raw_bytes.decode("utf-8")
         except UnicodeDecodeError:
             return _reply(start_response, "400 Bad Request", "body is not UTF-8")
-        headers = {
-            key[5:].replace("_", "-").lower(): value
-            for key, value in environ.items()
-            if key.startswith("HTTP_")
-        }
+        headers = _headers(environ)
         try:
             valid = self.verifier.is_valid_request(raw, headers)
         except ValueError:  # a timestamp that is not a number
@@ -125,20 +135,10 @@ class SlackWsgi:
         return [out]
 
     def _route(self, route: Route, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        if environ.get("REQUEST_METHOD") != "POST":
-            return _reply(start_response, "405 Method Not Allowed", "POST only")
-        try:
-            length = int(environ.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            return _reply(start_response, "400 Bad Request", "bad content length")
-        if length > MAX_BODY:
-            return _reply(start_response, "413 Payload Too Large", "too large")
-        body = environ["wsgi.input"].read(length) if length else b""
-        headers = {
-            key[5:].replace("_", "-").lower(): value
-            for key, value in environ.items()
-            if key.startswith("HTTP_")
-        }
+        body = _post_body(environ)
+        if isinstance(body, tuple):
+            return _reply(start_response, *body)
+        headers = _headers(environ)
         try:
             status, text = route(body, headers)
         except Exception:
