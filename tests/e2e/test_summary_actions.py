@@ -154,7 +154,13 @@ def test_follow_up_note_shows_on_a_posted_summary(
     summary = summary_message(fake)
     answer = running.slack.command(text="followup #1", user_id=RECRUITER, channel_id=CHANNEL)
     assert "follow-up" in answer.json()["text"]
-    fake.wait_for("chat.update", ok=True)
+    # The summary's own edit (another message may be edited first, e.g. the channel prompt).
+    fake.wait_for(
+        "chat.update",
+        ok=True,
+        timeout=15,
+        predicate=lambda c: c.params.get("ts") == summary["ts"] and "follow-up" in str(c.params).lower(),
+    )
     assert "follow-up" in text_of(fake.find_message(summary["ts"])[1]).lower()
     again = running.slack.command(text="followup 1", user_id=RECRUITER, channel_id=CHANNEL)
     assert "already recorded" in again.json()["text"]
