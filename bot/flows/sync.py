@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from slack_sdk.errors import SlackApiError
 
-from bot.domain.models import InterviewDraft, InterviewStatus
+from bot.domain.models import Interview, InterviewDraft, InterviewStatus
 from bot.domain.sources import Known, Snapshot, SourceRecord, SourceStatus, Wanted, needs_alert, reconcile
 from bot.domain.validation import DomainError, NotAllowed
 from bot.flows import Flows
@@ -252,14 +252,14 @@ class SourceSync:
         except BaseException:
             self.repository.release_key(key=want.key)
             raise
-        self.repository.link(
-            key=want.key,
-            interview_id=interview.id,
-            applied=Snapshot.of(interview),
-            version=want.record.version,
-            now=now,
-        )
+        self._remember(want.key, interview, version=want.record.version, now=now)
         report.created += 1
+
+    def _remember(self, key: str, interview: Interview, *, version: str, now: datetime) -> None:
+        """Record what this sync wrote for `key` (so a later edit in Slack can be told apart)."""
+        self.repository.link(
+            key=key, interview_id=interview.id, applied=Snapshot.of(interview), version=version, now=now
+        )
 
     def _move(self, have: Known, want: Wanted, *, now: datetime, report: SyncReport) -> None:
         try:
@@ -273,13 +273,7 @@ class SourceSync:
         except DomainError as exc:
             report.problems.append(f"{have.interview.short_id}: {_words(exc)}")
             return
-        self.repository.link(
-            key=have.key,
-            interview_id=interview.id,
-            applied=Snapshot.of(interview),
-            version=want.record.version,
-            now=now,
-        )
+        self._remember(have.key, interview, version=want.record.version, now=now)
         report.moved += 1
 
     def _repanel(self, have: Known, want: Wanted, *, now: datetime, report: SyncReport) -> None:
@@ -296,13 +290,7 @@ class SourceSync:
         except NotAllowed as exc:  # e.g. summarised meanwhile, or more than a panel holds
             report.problems.append(f"{have.key}: {exc}")
             return
-        self.repository.link(
-            key=have.key,
-            interview_id=interview.id,
-            applied=Snapshot.of(interview),
-            version=want.record.version,
-            now=now,
-        )
+        self._remember(have.key, interview, version=want.record.version, now=now)
         report.repanelled += 1
 
     def _cancel(self, have: Known, *, now: datetime, report: SyncReport) -> None:
@@ -312,13 +300,7 @@ class SourceSync:
             )
         except DomainError:
             return  # cancelled or decided meanwhile
-        self.repository.link(
-            key=have.key,
-            interview_id=interview.id,
-            applied=Snapshot.of(interview),
-            version=have.version,
-            now=now,
-        )
+        self._remember(have.key, interview, version=have.version, now=now)
         report.cancelled += 1
 
     def _tell(self, user: str, interview_id: int, text: str, *, what: str, now: datetime) -> None:
