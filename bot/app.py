@@ -76,7 +76,7 @@ def build(
 ) -> Bot:
     """Wire settings -> database, Slack client, flows, Bolt app (listeners registered)."""
     client = client or make_client(settings)
-    channels = Channels(client)
+    channels = Channels(client, monotonic=lambda: clock().timestamp())  # its cache ages with our clock
     if settings.debrief_channel and channels.is_external(settings.debrief_channel):
         raise SettingsError(
             f"DEBRIEF_CHANNEL: {settings.debrief_channel} is shared with another organisation (Slack "
