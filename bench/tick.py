@@ -99,7 +99,7 @@ def _deliver(bot: Bot, remote: Any, now: datetime, expected: int) -> dict[str, A
     sent = 0
     while len(durations) < MAX_TICKS:
         tick_start = time.monotonic()
-        reports.append(bot.flows.tick(now=now + timedelta(seconds=tick_start - started)))
+        reports.append(bot.flows.ticks.tick(now=now + timedelta(seconds=tick_start - started)))
         durations.append(time.monotonic() - tick_start)
         sent = bot.repository.outbox_counts().sent
         if sent >= expected:

@@ -85,7 +85,7 @@ def build(
     engine = open_database(settings.database_url, migrate=migrate)
     repository = Repository(engine)
     directory = Directory(client)
-    flows = Flows(
+    flows = Flows.build(
         repository=repository,
         courier=Courier(client, clock=clock, channels=channels),
         zones=directory.zone,
@@ -107,7 +107,7 @@ def build(
     dispatcher = Dispatcher(
         # What requests owe (receipts, a summary) is a few calls at a time: a handful of senders keep
         # up, and leave the CPU to the requests that are waiting for their ack.
-        deliver=lambda: flows.deliver(now=clock(), workers=AFTER_REQUEST_SENDERS),
+        deliver=lambda: flows.ticks.deliver(now=clock(), workers=AFTER_REQUEST_SENDERS),
         refresh_home=lambda user: refresh_home(deps, client, user),
     )
     deps = Deps(
@@ -131,7 +131,7 @@ def build(
         for user in dict.fromkeys(people):
             dispatcher.kick(home_for=user)
 
-    flows.on_erased = republish_homes
+    flows.privacy.on_erased = republish_homes
     dispatcher.start()
     return Bot(
         app=app,

@@ -46,8 +46,8 @@ class Ticker:
         with self._running:
             try:
                 now = self.clock()
-                report = self.flows.tick(now=now)
-                self.flows.record_tick(now=now)
+                report = self.flows.ticks.tick(now=now)
+                self.flows.ticks.record_tick(now=now)
             except Exception:
                 log.exception("tick failed; the next one will pick up where it left off")
                 return
@@ -70,7 +70,7 @@ class Ticker:
             return
         try:
             now = self.clock()
-            due = self.flows.next_due(now=now)
+            due = self.flows.ticks.next_due(now=now)
         except Exception:
             log.exception("could not find when the next work is due; the periodic tick covers it")
             return
@@ -95,7 +95,7 @@ class Ticker:
 def retention(flows: Flows, clock: Callable[[], datetime], days: int) -> None:
     """Erase personal data past the retention period (daily)."""
     try:
-        erased = flows.apply_retention(now=clock(), days=days)
+        erased = flows.privacy.apply_retention(now=clock(), days=days)
     except Exception:
         log.exception("retention pass failed; it runs again tomorrow")
         return

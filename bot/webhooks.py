@@ -55,7 +55,7 @@ class AshbyWebhook:
             self.sync.repository.add_imported(
                 name=self.source.name, kind=self.source.kind, count=report.created
             )
-        self.sync.flows.deliver(now=now)
+        self.sync.flows.ticks.deliver(now=now)
         return 200, "ok"
 
 

@@ -1,18 +1,122 @@
 """Use cases shared by the listeners and the scheduler. Every one takes `now`; none reads the clock.
 
 Messages we owe people (prompts, reminders, receipts, summaries) are written to the outbox in the
-same transaction as the state change that owes them, then delivered by `deliver`: a crash or a
+same transaction as the state change that owes them, then delivered by `Ticks.deliver`: a crash or a
 Slack outage between the two loses nothing, and a repeated claim sends nothing twice.
+
+One class per area, each given what it uses; `Flows` only builds them and wires them to the courier:
+
+    access       who may do what (bot/policy.py), refusals audited; the interview lookup
+    announcer    the prompt and the summary an interview is owed, once each
+    debriefs     interviewers: open, write, edit, snooze; Home tabs; who said what
+    pipeline     recruiters and hiring managers: schedule ... decide, status; channel set-up
+    panels       panel changes (commands, synced calendars, deactivated people)
+    privacy      audit trail, tracked exports, erasure (forget, retention)
+    export       CSV exports
+    ticks        the scheduler's pass and delivery
+    dead_letters what Slack refused for good reaches a person
 """
 
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from bot.channels import Channels
+from bot.domain.summary_types import Policy
+from bot.domain.worktime import WorkingWeek
+from bot.flows.access import Access
+from bot.flows.announce import Announcer
 from bot.flows.base import Timing, Zones
-from bot.flows.debriefs import DebriefFlows
-from bot.flows.pipeline import PipelineFlows, Status
-from bot.flows.privacy import PrivacyFlows
-from bot.flows.ticks import TickFlows, TickReport
+from bot.flows.dead_letters import DeadLetters
+from bot.flows.debriefs import Debriefs
+from bot.flows.export import Export
+from bot.flows.panels import Panels
+from bot.flows.pipeline import CHECK_CHANNEL, OWN_CHANNEL, Pipeline, Status
+from bot.flows.privacy import Privacy
+from bot.flows.render import Renderer
+from bot.flows.ticks import TickReport, Ticks
+from bot.outbox import Courier
+from storage.repository import Repository
 
 __all__ = ["Flows", "Status", "TickReport", "Timing", "Zones"]
 
 
-class Flows(TickFlows, DebriefFlows, PipelineFlows, PrivacyFlows):
-    """All use cases, one object: interviewers' (debriefs), recruiters' (pipeline), the scheduler's (ticks)."""
+@dataclass(frozen=True)
+class Flows:
+    """Every use case, by area (see the module docstring); built once by `Flows.build`."""
+
+    repository: Repository
+    courier: Courier
+    access: Access
+    announcer: Announcer
+    debriefs: Debriefs
+    pipeline: Pipeline
+    panels: Panels
+    privacy: Privacy
+    export: Export
+    ticks: Ticks
+    dead_letters: DeadLetters
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        repository: Repository,
+        courier: Courier,
+        timing: Timing,
+        policy: Policy,
+        zones: Zones | None = None,
+        working_week: WorkingWeek | None = None,
+        channels: Channels | None = None,
+        per_candidate: bool = False,
+        archive_after: timedelta = timedelta(days=7),
+    ) -> Flows:
+        """The areas, each with its collaborators, and the courier told how to render, run our own
+        tasks and report what it gave up on."""
+        access = Access(repository)
+        announcer = Announcer(
+            repository, access=access, policy=policy, channels=channels, per_candidate=per_candidate
+        )
+        pipeline = Pipeline(
+            repository,
+            access=access,
+            announcer=announcer,
+            timing=timing,
+            channels=channels,
+            per_candidate=per_candidate,
+            archive_after=archive_after,
+        )
+        panels = Panels(repository, access=access, announcer=announcer, timing=timing)
+        dead_letters = DeadLetters(repository, panels=panels)
+        renderer = Renderer(repository, summary=announcer.summary, deadline=timing.deadline)
+        courier.render = renderer.render
+        courier.before_pass = renderer.fresh
+        courier.on_failure = dead_letters.undeliverable
+        courier.tasks[CHECK_CHANNEL] = pipeline.check_channel
+        courier.tasks[OWN_CHANNEL] = pipeline.set_up_own_channel
+        return cls(
+            repository=repository,
+            courier=courier,
+            access=access,
+            announcer=announcer,
+            debriefs=Debriefs(
+                repository,
+                access=access,
+                announcer=announcer,
+                channels=channels or courier.channels,
+                timing=timing,
+            ),
+            pipeline=pipeline,
+            panels=panels,
+            privacy=Privacy(repository, access=access),
+            export=Export(repository),
+            ticks=Ticks(
+                repository,
+                announcer=announcer,
+                courier=courier,
+                zones=zones or (lambda _user: None),
+                working_week=working_week or WorkingWeek(),
+            ),
+            dead_letters=dead_letters,
+        )

@@ -5,23 +5,44 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from bot.channels import Channels
 from bot.domain.models import Debrief, DebriefAnswers, Interview, InterviewStatus
 from bot.domain.validation import InvalidInput, NotAllowed, validate_answers
-from bot.flows.base import FlowsBase, in_range, no_interview
+from bot.flows.access import Access
+from bot.flows.announce import Announcer
+from bot.flows.base import Timing, in_range, no_interview
 from bot.flows.render import owed_message
 from bot.policy import Action, Actor
 from bot.views.common import mention
 from bot.views.home import HomeData
 from bot.views.messages import undelivered_line
+from storage.repository import Repository
 
 
-class DebriefFlows(FlowsBase):
+class Debriefs:
+    """Interviewers write and edit debriefs; everyone's Home tab; the full debriefs for deciders."""
+
+    def __init__(
+        self,
+        repository: Repository,
+        *,
+        access: Access,
+        announcer: Announcer,
+        channels: Channels,
+        timing: Timing,
+    ) -> None:
+        self.repository = repository
+        self.access = access
+        self.announcer = announcer
+        self.channels = channels
+        self.timing = timing
+
     def home(self, *, actor: Actor, now: datetime) -> HomeData:
         """Everything this person's Home tab shows: their own interviews (as interviewer, as hiring
         manager); recruiters also every interview's state."""
         repo = self.repository
         user_id = actor.user_id
-        sees_all = self.allowed(Action.SEE_ALL, actor)
+        sees_all = self.access.allowed(Action.SEE_ALL, actor)
         verdicts = repo.by_status(
             status=InterviewStatus.SUMMARISED, hiring_manager_id=None if sees_all else user_id, limit=10
         )
@@ -56,7 +77,7 @@ class DebriefFlows(FlowsBase):
         links: dict[int, str] = {}
         for interview in interviews:
             sent = self.repository.sent_message(key=f"summary:{interview.id}")
-            link = sent and self.courier.channels.permalink(sent.channel, sent.ts)
+            link = sent and self.channels.permalink(sent.channel, sent.ts)
             if link:
                 links[interview.id] = link
         return links
@@ -72,7 +93,7 @@ class DebriefFlows(FlowsBase):
         )
         if interview is None:
             raise no_interview(interview_id)
-        self.authorize(Action.WRITE_DEBRIEF, Actor(user_id), now=now, interview=interview)
+        self.access.authorize(Action.WRITE_DEBRIEF, Actor(user_id), now=now, interview=interview)
         self._check_can_write(interview)
         if existing is not None and interview.status is InterviewStatus.SUMMARISED:
             raise NotAllowed(
@@ -108,9 +129,9 @@ class DebriefFlows(FlowsBase):
             outgoing=owed,
         )
         if late:  # after the summary, before a decision: update it in place and say what changed
-            summary = self.summary(interview)
+            summary = self.announcer.summary(interview)
             note = f"{mention(user_id)} added a debrief after the summary: verdict now *{summary.verdict.kind.label}*."
-            late_owed = self.summary_outgoing(interview, summary, now=now, note=note)
+            late_owed = self.announcer.summary_outgoing(interview, summary, now=now, note=note)
             if answers.private_note.strip():  # to the hiring manager and the recruiter, never a channel
                 late_owed += [
                     owed_message(
@@ -124,7 +145,9 @@ class DebriefFlows(FlowsBase):
                 ]
             self.repository.enqueue(outgoing=late_owed, now=now)
         else:
-            self.summarise_if_due(interview_id=interview_id, now=now)  # the last one in: summary now
+            self.announcer.summarise_if_due(
+                interview_id=interview_id, now=now
+            )  # the last one in: summary now
         return interview
 
     def _check_can_write(self, interview: Interview) -> None:
@@ -139,7 +162,7 @@ class DebriefFlows(FlowsBase):
 
     def snooze(self, *, interview_id: int, user_id: str, now: datetime) -> datetime:
         """Move this interviewer's next reminder `timing.snooze` later."""
-        interview = self.authorized_interview(
+        interview = self.access.authorized_interview(
             Action.SNOOZE, Actor(user_id), interview_id=interview_id, now=now
         )
         self._check_can_write(interview)
@@ -154,8 +177,10 @@ class DebriefFlows(FlowsBase):
     ) -> tuple[Interview, list[Debrief]]:
         """Every debrief in full, for the hiring manager and recruiters only, once the summary is out;
         each opening is in the audit trail."""
-        interview = self.authorized_interview(Action.WHO_SAID_WHAT, actor, interview_id=interview_id, now=now)
+        interview = self.access.authorized_interview(
+            Action.WHO_SAID_WHAT, actor, interview_id=interview_id, now=now
+        )
         if interview.status is not InterviewStatus.SUMMARISED:
             raise NotAllowed("Individual debriefs open once the summary has posted.")
-        self.audit(actor.user_id, Action.WHO_SAID_WHAT, now=now, interview_id=interview_id)
+        self.access.audit(actor.user_id, Action.WHO_SAID_WHAT, now=now, interview_id=interview_id)
         return interview, self.repository.list_debriefs(interview_id=interview_id)

@@ -3,21 +3,21 @@ record a follow-up note or a decision, list, status and export."""
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from bot.channels import EXTERNAL, archived_channel_name, channel_name
-from bot.domain.models import Debrief, Decision, Interview, InterviewDraft, InterviewStatus
+from bot.channels import EXTERNAL, Channels, archived_channel_name, channel_name
+from bot.domain.models import Decision, Interview, InterviewDraft, InterviewStatus
 from bot.domain.validation import InvalidInput, NotAllowed, validate_draft
-from bot.flows.base import FlowsBase
+from bot.flows.access import Access
+from bot.flows.announce import Announcer
+from bot.flows.base import Timing
 from bot.flows.render import owed_message
 from bot.outbox import TaskFailed
 from bot.policy import Action, Actor
 from bot.views.messages import undelivered_line
-from storage.repository import OutboxItem, Outgoing
+from storage.repository import OutboxItem, Outgoing, Repository
 
 PAGE = 20
 
@@ -38,11 +38,28 @@ CHECK_CHANNEL = "debrief.check_channel"
 OWN_CHANNEL = "debrief.own_channel"
 
 
-class PipelineFlows(FlowsBase):
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.courier.tasks[CHECK_CHANNEL] = self.check_channel
-        self.courier.tasks[OWN_CHANNEL] = self.set_up_own_channel
+class Pipeline:
+    """Recruiters and hiring managers move an interview along; its channel is set up after the ack
+    (`check_channel`, `set_up_own_channel`: outbox tasks the courier runs)."""
+
+    def __init__(
+        self,
+        repository: Repository,
+        *,
+        access: Access,
+        announcer: Announcer,
+        timing: Timing,
+        channels: Channels | None = None,
+        per_candidate: bool = False,
+        archive_after: timedelta = timedelta(days=7),
+    ) -> None:
+        self.repository = repository
+        self.access = access
+        self.announcer = announcer
+        self.timing = timing
+        self.channels = channels
+        self.per_candidate = per_candidate
+        self.archive_after = archive_after
 
     def schedule(
         self,
@@ -73,7 +90,7 @@ class PipelineFlows(FlowsBase):
             owe=lambda interview_id: self._channel_set_up(interview_id, draft.channel_id),
         )
         if interview.ends_at <= now:
-            self.prompt(interview, now=now)
+            self.announcer.prompt(interview, now=now)
         return interview
 
     def _channel_set_up(self, interview_id: int, channel_id: str) -> list[Outgoing]:
@@ -109,7 +126,7 @@ class PipelineFlows(FlowsBase):
         """Per-candidate mode: a private channel for this candidate's huddle, with the people in it
         (safe to repeat: an earlier attempt's channel is found, not made twice)."""
         assert self.channels is not None and item.interview_id is not None
-        interview = self.interview(interview_id=item.interview_id)
+        interview = self.access.interview(interview_id=item.interview_id)
         if self.repository.owns_channel(interview_id=interview.id):
             return {"channel": interview.channel_id}
         topic = f"Debrief for {interview.candidate} ({interview.role}, {interview.stage.label}) · {interview.short_id}"
@@ -121,13 +138,13 @@ class PipelineFlows(FlowsBase):
         except RuntimeError as exc:  # every variant of the name is taken
             raise TaskFailed(str(exc)) from exc
         self.repository.set_channel(interview_id=interview.id, channel_id=channel, own=True)
-        interview = self.interview(interview_id=interview.id)
+        interview = self.access.interview(interview_id=interview.id)
         if interview.ends_at <= now:  # the prompt waited for its channel
-            self.owe_prompt(interview, now=now)
+            self.announcer.owe_prompt(interview, now=now)
         return {"channel": channel}
 
     def check_reschedulable(self, *, interview_id: int) -> Interview:
-        interview = self.interview(interview_id=interview_id)
+        interview = self.access.interview(interview_id=interview_id)
         if interview.status is not InterviewStatus.SCHEDULED:
             raise NotAllowed(
                 f"Interview {interview.short_id} has already ended or was cancelled: it can't be moved."
@@ -144,13 +161,13 @@ class PipelineFlows(FlowsBase):
         now: datetime,
     ) -> Interview:
         """Move an interview that hasn't been prompted yet; its prompt and reminders move with it."""
-        before = self.interview(interview_id=interview_id)
+        before = self.access.interview(interview_id=interview_id)
         if before.status is not InterviewStatus.SCHEDULED:
             raise NotAllowed(
                 f"Interview {before.short_id} has already ended or was cancelled: it can't be moved."
             )
         errors = validate_draft(draft, now=now, bot_user_id=bot_user_id)
-        if not errors and self.is_external(draft.channel_id):
+        if not errors and self.announcer.is_external(draft.channel_id):
             errors = {"channel": EXTERNAL}
         if errors:
             raise InvalidInput(errors)
@@ -162,18 +179,18 @@ class PipelineFlows(FlowsBase):
             now=now,
         ):
             raise NotAllowed(f"Interview {before.short_id} changed while you were editing it: try again.")
-        interview = self.interview(interview_id=interview_id)
+        interview = self.access.interview(interview_id=interview_id)
         if interview.ends_at <= now:
-            self.prompt(interview, now=now)
+            self.announcer.prompt(interview, now=now)
         return interview
 
     def cancel(self, *, interview_id: int, user_id: str, now: datetime) -> Interview:
         """Cancel: nothing more is sent, and messages already posted say it was cancelled."""
-        before = self.interview(interview_id=interview_id)
+        before = self.access.interview(interview_id=interview_id)
         was = self.repository.cancel(interview_id=interview_id, user_id=user_id, now=now)
         if was is None:
             raise NotAllowed(f"Interview {before.short_id} is already cancelled or decided.")
-        self.audit(user_id, Action.CANCEL, now=now, interview_id=interview_id)
+        self.access.audit(user_id, Action.CANCEL, now=now, interview_id=interview_id)
         owed = [
             owed_message(
                 f"cancel:{key}", "cancelled", interview_id, "", method="chat.update", of=key, by=user_id
@@ -182,11 +199,11 @@ class PipelineFlows(FlowsBase):
             if self.repository.is_owed(key=key)
         ]
         self.repository.enqueue(outgoing=owed, now=now)
-        return self.interview(interview_id=interview_id)
+        return self.access.interview(interview_id=interview_id)
 
     def remind_now(self, *, interview_id: int, now: datetime) -> tuple[list[str], list[str]]:
         """DM the missing interviewers now (at most once an hour each): (reminded, skipped as too soon)."""
-        interview = self.interview(interview_id=interview_id)
+        interview = self.access.interview(interview_id=interview_id)
         if (
             interview.status not in (InterviewStatus.COLLECTING, InterviewStatus.SUMMARISED)
             or interview.decision
@@ -210,49 +227,51 @@ class PipelineFlows(FlowsBase):
 
     def close(self, *, interview_id: int, now: datetime) -> Interview:
         """Post the summary now with whatever has arrived."""
-        interview = self.interview(interview_id=interview_id)
+        interview = self.access.interview(interview_id=interview_id)
         if interview.status is not InterviewStatus.COLLECTING:
             raise NotAllowed(
                 f"Interview {interview.short_id} isn't collecting debriefs, so there's nothing to close."
             )
         self.repository.close_now(interview_id=interview_id, now=now)
-        self.summarise_if_due(interview_id=interview_id, now=now)
-        return self.interview(interview_id=interview_id)
+        self.announcer.summarise_if_due(interview_id=interview_id, now=now)
+        return self.access.interview(interview_id=interview_id)
 
     def extend(self, *, interview_id: int, now: datetime) -> Interview:
         """Give the panel another `timing.extend` (an Incomplete summary); the summary updates when it closes."""
-        interview = self.interview(interview_id=interview_id)
+        interview = self.access.interview(interview_id=interview_id)
         if not self.repository.reopen(
             interview_id=interview_id, deadline_at=now + self.timing.extend, now=now
         ):
             raise NotAllowed(f"Interview {interview.short_id} can't be extended now.")
-        self.refresh_summary(
+        self.announcer.refresh_summary(
             interview_id, now=now, note=f"⏳ Deadline extended by {self.timing.extend.days * 24 or 24} h."
         )
-        return self.interview(interview_id=interview_id)
+        return self.access.interview(interview_id=interview_id)
 
     def follow_up(self, *, interview_id: int, now: datetime) -> Interview:
         """Record the candidate's follow-up note (a sign of interest); a posted summary shows it."""
-        interview = self.interview(interview_id=interview_id)
+        interview = self.access.interview(interview_id=interview_id)
         if interview.status is InterviewStatus.CANCELLED:
             raise NotAllowed(f"Interview {interview.short_id} was cancelled.")
         if not self.repository.record_follow_up(interview_id=interview_id, now=now):
             raise NotAllowed(f"A follow-up note from {interview.candidate} is already recorded.")
-        self.refresh_summary(interview_id, now=now, note="💌 The candidate sent a follow-up note.")
-        return self.interview(interview_id=interview_id)
+        self.announcer.refresh_summary(interview_id, now=now, note="💌 The candidate sent a follow-up note.")
+        return self.access.interview(interview_id=interview_id)
 
     def decide(self, *, interview_id: int, decision: Decision, actor: Actor, now: datetime) -> Interview:
         """The hiring manager's (or a recruiter's) decision, recorded once with who and when."""
-        interview = self.authorized_interview(Action.DECIDE, actor, interview_id=interview_id, now=now)
+        interview = self.access.authorized_interview(Action.DECIDE, actor, interview_id=interview_id, now=now)
         if not self.repository.record_decision(
             interview_id=interview_id, decision=decision, user_id=actor.user_id, now=now
         ):
             raise NotAllowed(f"A decision on {interview.candidate} is already recorded.")
-        self.audit(actor.user_id, Action.DECIDE, now=now, interview_id=interview_id, detail=decision.value)
-        self.refresh_summary(interview_id, now=now)
+        self.access.audit(
+            actor.user_id, Action.DECIDE, now=now, interview_id=interview_id, detail=decision.value
+        )
+        self.announcer.refresh_summary(interview_id, now=now)
         if self.repository.owns_channel(interview_id=interview_id):
             self.repository.enqueue(outgoing=self.archive_channel(interview, now=now), now=now)
-        return self.interview(interview_id=interview_id)
+        return self.access.interview(interview_id=interview_id)
 
     def archive_channel(self, interview: Interview, *, now: datetime) -> list[Outgoing]:
         """Archive a per-candidate channel `archive_after` the decision, first renaming it and setting
@@ -287,7 +306,7 @@ class PipelineFlows(FlowsBase):
         return [(i, self.repository.missing(interview_id=i.id)) for i in interviews], total
 
     def status(self, *, interview_id: int) -> Status:
-        interview = self.interview(interview_id=interview_id)
+        interview = self.access.interview(interview_id=interview_id)
         missing = tuple(self.repository.missing(interview_id=interview_id))
         counts = self.repository.outbox_counts(interview_id=interview_id)
         origin = self.repository.origin(interview_id=interview_id)
@@ -303,56 +322,3 @@ class PipelineFlows(FlowsBase):
             origin=origin[0] if origin else None,
             edited_in_slack=bool(origin and origin[1].edited_in_slack),
         )
-
-    def export_csv(self, *, start: datetime, end: datetime) -> tuple[str, list[int]]:
-        """One row per debrief (or per interview without any) in [start, end): for spreadsheets; and
-        the interviews it holds (an upload is tracked by them, for erasure)."""
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(_EXPORT_COLUMNS)
-        held = []
-        for interview, debriefs in self.repository.between(start=start, end=end):
-            held.append(interview.id)
-            rows: list[Debrief | None] = list(debriefs) or [None]
-            for debrief in rows:
-                writer.writerow(_export_row(interview, debrief))
-        return out.getvalue(), held
-
-
-_EXPORT_COLUMNS = [
-    "interview", "candidate", "role", "stage", "starts_at", "status", "verdict", "decision", "hiring_manager",
-    "interviewer", "excitement", "fit", "ability", "recommendation", "deal_breaker", "explore", "questions",
-]  # fmt: skip
-
-
-def _safe_cell(text: str) -> str:
-    """Spreadsheets run cells starting with = + - @ as formulas: neutralise them."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def _export_row(interview: Interview, debrief: Debrief | None) -> list[str]:
-    base = [
-        str(interview.id),
-        _safe_cell(interview.candidate),
-        _safe_cell(interview.role),
-        interview.stage.label,
-        interview.starts_at.isoformat(),
-        interview.status.value,
-        interview.verdict or "",
-        interview.decision.value if interview.decision else "",
-        interview.hiring_manager_id,
-    ]
-    if debrief is None:
-        return base + [""] * 8
-    a = debrief.answers
-    return [
-        *base,
-        debrief.interviewer_id,
-        str(a.excitement),
-        str(a.fit),
-        str(a.ability),
-        a.recommendation.label,
-        _safe_cell(a.deal_breaker),
-        " ".join(sorted(t.value for t in a.explore)),
-        _safe_cell(a.questions),
-    ]

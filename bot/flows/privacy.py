@@ -1,28 +1,31 @@
-"""HR data: asking the policy (and auditing refusals), the audit trail, erasure that reaches Slack
-(forget and retention), tracked exports, and panel changes."""
+"""HR data: the audit trail, tracked exports, and erasure that reaches Slack (forget and retention)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from bot.channels import erased_channel_name
-from bot.domain.models import AuditEntry, Interview, InterviewStatus
-from bot.domain.validation import MAX_PANEL, NotAllowed
-from bot.flows.base import FlowsBase, post
+from bot.domain.models import AuditEntry, Interview
+from bot.domain.validation import NotAllowed
+from bot.flows.access import Access
 from bot.flows.render import ERASED_KIND, owed_message
-from bot.policy import Action
-from bot.views.common import mention
-from storage.privacy import reminder_after
-from storage.repository import OutboxItem, Outgoing
+from storage.repository import Outgoing, Repository
 
-GONE = frozenset({"user_disabled", "account_inactive"})  # Slack's answers about a deactivated person
 RETENTION_PAGE = 100  # interviews erased per page: short transactions, however many are due
 
 
-class PrivacyFlows(FlowsBase):
+class Privacy:
+    """Erases an interview everywhere it went, and keeps the trail of who saw and did what."""
+
+    def __init__(self, repository: Repository, *, access: Access) -> None:
+        self.repository = repository
+        self.access = access
+        # Told the people whose Home tab may show an interview that was just erased (set by the app).
+        self.on_erased: Callable[[Interview], None] | None = None
+
     def audit_trail(self, *, interview_id: int) -> tuple[Interview, list[AuditEntry]]:
-        return self.interview(interview_id=interview_id), self.repository.audit_trail(
+        return self.access.interview(interview_id=interview_id), self.repository.audit_trail(
             interview_id=interview_id
         )
 
@@ -39,12 +42,12 @@ class PrivacyFlows(FlowsBase):
     def forget(self, *, interview_id: int, user_id: str, now: datetime) -> Interview:
         """GDPR erasure on request: the candidate's personal data and every debrief text go, in the
         database and everywhere in Slack; ratings stay for calibration; the audit trail says who."""
-        interview = self.interview(interview_id=interview_id)
+        interview = self.access.interview(interview_id=interview_id)
         if not self.erase(interview, by=user_id, now=now):
-            if self.interview(interview_id=interview_id).erased_at is None:
+            if self.access.interview(interview_id=interview_id).erased_at is None:
                 raise NotAllowed("Another erasure was writing at the same moment: try again.")
             raise NotAllowed(f"Interview {interview.short_id} was already erased.")
-        return self.interview(interview_id=interview_id)
+        return self.access.interview(interview_id=interview_id)
 
     def apply_retention(self, *, now: datetime, days: int) -> int:
         """Erase every interview that ended more than `days` ago, a page at a time, to the end."""
@@ -132,112 +135,3 @@ class PrivacyFlows(FlowsBase):
                 )
             )
         return owed
-
-    # ---- panels -----------------------------------------------------------------------------
-    def change_panel(
-        self,
-        *,
-        interview_id: int,
-        add: Sequence[str] = (),
-        remove: Sequence[str] = (),
-        now: datetime,
-        by: str | None = None,
-    ) -> Interview:
-        """Add and remove interviewers any time before the summary: a new member of a prompted panel
-        is prompted, the channel prompt shows the new panel, and the summary waits only for the
-        panel as it is now. One operation for a recruiter's command and for synced calendars."""
-        before = self.interview(interview_id=interview_id)
-        add = [u for u in dict.fromkeys(add) if not before.on_panel(u)]
-        remove = [u for u in dict.fromkeys(remove) if before.on_panel(u)]
-        size = len(before.interviewer_ids) - len(remove) + len(add)
-        if size < 1:
-            raise NotAllowed("A panel needs at least one interviewer.")
-        if size > MAX_PANEL:
-            raise NotAllowed(f"A panel has at most {MAX_PANEL} interviewers.")
-        if before.status not in (InterviewStatus.SCHEDULED, InterviewStatus.COLLECTING):
-            raise NotAllowed(f"The summary for {before.short_id} has posted: its panel can't change now.")
-        if not add and not remove:
-            return before
-        if not self.repository.change_panel(
-            interview_id=interview_id,
-            add=add,
-            remove=remove,
-            next_remind_at=reminder_after(before.ends_at, self.timing.remind_after, now),
-            now=now,
-        ):
-            raise NotAllowed(f"The summary for {before.short_id} has posted: its panel can't change now.")
-        interview = self.interview(interview_id=interview_id)
-        if by is not None:
-            detail = " ".join([*(f"+{u}" for u in add), *(f"-{u}" for u in remove)])
-            self.audit(by, Action.PANEL, now=now, interview_id=interview_id, detail=detail)
-        if interview.status is InterviewStatus.COLLECTING:
-            self._follow_panel(interview, add, now=now)
-            self.summarise_if_due(interview_id=interview_id, now=now)
-        return interview
-
-    def _follow_panel(self, interview: Interview, added: Sequence[str], *, now: datetime) -> None:
-        """The prompt follows a changed panel: new members get their DM, the channel post shows them."""
-        stamp = int(now.timestamp() * 1000)
-        owed = [
-            owed_message(f"prompt_dm:{interview.id}:{user}", "prompt_dm", interview.id, user)
-            for user in added
-            if not self.repository.is_owed(key=f"prompt_dm:{interview.id}:{user}")
-        ]
-        if self.repository.is_owed(key=f"prompt:{interview.id}"):
-            owed.append(
-                owed_message(
-                    f"prompt_update:{interview.id}:{stamp}",
-                    "prompt",
-                    interview.id,
-                    "",
-                    method="chat.update",
-                    of=f"prompt:{interview.id}",
-                )
-            )
-        if self.repository.owns_channel(interview_id=interview.id) and added:
-            owed.append(
-                Outgoing(
-                    key=f"invite:{interview.id}:{stamp}",
-                    kind="invite",
-                    method="conversations.invite",
-                    payload={"channel": interview.channel_id, "users": ",".join(added)},
-                    interview_id=interview.id,
-                )
-            )
-        self.repository.enqueue(outgoing=owed, now=now)
-
-    def undeliverable(self, item: OutboxItem, error: str) -> None:
-        """A DM to an interviewer refused because Slack deactivated them: they leave the panel.
-        Anything else refused for good: as every use case handles it."""
-        if error in GONE and item.kind in ("prompt_dm", "reminder") and item.interview_id is not None:
-            user = str(item.payload.get("channel", ""))
-            self.panelist_gone(interview_id=item.interview_id, user_id=user, now=item.created_at)
-            return
-        super().undeliverable(item, error)
-
-    def panelist_gone(self, *, interview_id: int, user_id: str, now: datetime) -> bool:
-        """A deactivated interviewer won't submit: take them off the panel (unless their debrief is in),
-        tell the recruiter, and let the panel complete without them. The only interviewer stays (a
-        panel needs one): the recruiter is told to add someone or cancel."""
-        interview = self.interview(interview_id=interview_id)
-        if interview.status not in (InterviewStatus.SCHEDULED, InterviewStatus.COLLECTING) or not (
-            self.repository.unsubmitted(interview_id=interview_id, user_id=user_id)
-        ):
-            return False
-        alone = len(interview.interviewer_ids) < 2
-        if alone:
-            then = (
-                f"They were its only interviewer: `/debrief panel {interview.id} add @someone` or cancel it."
-            )
-        else:
-            self.change_panel(interview_id=interview_id, remove=[user_id], now=now, by="slack")
-            then = "The panel completes without them."
-        text = (
-            f"ℹ️ {mention(user_id)} was deactivated in Slack, so they won't submit a debrief for "
-            f"{interview.short_id}. {then}"
-        )
-        notice = post(
-            f"gone:{interview_id}:{user_id}", "notice", interview_id, interview.recruiter_id, {"text": text}
-        )
-        self.repository.enqueue(outgoing=[notice], now=now)
-        return not alone

@@ -85,7 +85,7 @@ class SourceSync:
             else:
                 reports.append(SyncReport(source=source.name))
         if any(r.ran for r in reports):
-            self.flows.deliver(now=now)  # notices owed now, not at the next tick
+            self.flows.ticks.deliver(now=now)  # notices owed now, not at the next tick
         return reports
 
     def sync(self, source: Source, *, now: datetime) -> SyncReport:
@@ -239,7 +239,7 @@ class SourceSync:
         if not self.repository.reserve_key(key=want.key, source=name, now=now):
             return  # another process (or a webhook) is importing it right now
         try:
-            interview = self.flows.schedule(
+            interview = self.flows.pipeline.schedule(
                 draft=self._draft(want, self.channel_id),
                 recruiter_id=want.recruiter_id,
                 bot_user_id=None,
@@ -263,7 +263,7 @@ class SourceSync:
 
     def _move(self, have: Known, want: Wanted, *, now: datetime, report: SyncReport) -> None:
         try:
-            interview = self.flows.reschedule(
+            interview = self.flows.pipeline.reschedule(
                 interview_id=have.interview.id,
                 draft=self._draft(want, have.interview.channel_id),
                 user_id=have.interview.recruiter_id,
@@ -281,7 +281,7 @@ class SourceSync:
         prompted if the prompt already went out, removed ones are no longer reminded)."""
         wanted = want.snapshot.interviewer_ids
         try:
-            interview = self.flows.change_panel(
+            interview = self.flows.panels.change_panel(
                 interview_id=have.interview.id,
                 add=[u for u in wanted if not have.interview.on_panel(u)],
                 remove=[u for u in have.interview.interviewer_ids if u not in wanted],
@@ -295,7 +295,7 @@ class SourceSync:
 
     def _cancel(self, have: Known, *, now: datetime, report: SyncReport) -> None:
         try:
-            interview = self.flows.cancel(
+            interview = self.flows.pipeline.cancel(
                 interview_id=have.interview.id, user_id=have.interview.recruiter_id, now=now
             )
         except DomainError:

@@ -7,8 +7,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bot.domain.models import Interview
-from bot.flows.base import FlowsBase
+from bot.domain.worktime import WorkingWeek
+from bot.flows.announce import Announcer
+from bot.flows.base import Zones
 from bot.flows.render import owed_message
+from bot.outbox import Courier
+from storage.repository import Repository
 
 
 @dataclass(frozen=True)
@@ -19,7 +23,24 @@ class TickReport:
     delivered: int = 0
 
 
-class TickFlows(FlowsBase):
+class Ticks:
+    """The scheduler's use cases: what falls due with time, and sending what is owed."""
+
+    def __init__(
+        self,
+        repository: Repository,
+        *,
+        announcer: Announcer,
+        courier: Courier,
+        zones: Zones,
+        working_week: WorkingWeek,
+    ) -> None:
+        self.repository = repository
+        self.announcer = announcer
+        self.courier = courier
+        self.zones = zones
+        self.working_week = working_week
+
     def working_start(self, user_id: str, now: datetime) -> datetime | None:
         """None if `now` is in this person's working hours (or their time zone is unknown); else when
         their next working day starts, in UTC."""
@@ -66,13 +87,19 @@ class TickFlows(FlowsBase):
     def tick(self, *, now: datetime) -> TickReport:
         """Owe every prompt, reminder and summary that is due at `now`, then deliver what is owed."""
         repo = self.repository
-        prompted = drain(lambda: repo.due_prompts(now=now, limit=PAGE), lambda i: self.prompt(i, now=now))
+        prompted = drain(
+            lambda: repo.due_prompts(now=now, limit=PAGE), lambda i: self.announcer.prompt(i, now=now)
+        )
         reminded = self.remind(now=now)
         summarised = drain(
-            lambda: repo.due_summaries(now=now, limit=PAGE), lambda i: self.summarise(i, now=now)
+            lambda: repo.due_summaries(now=now, limit=PAGE), lambda i: self.announcer.summarise(i, now=now)
         )
         delivered = self.deliver(now=now)
         return TickReport(prompted=prompted, reminded=reminded, summarised=summarised, delivered=delivered)
+
+    def deliver(self, *, now: datetime, workers: int | None = None) -> int:
+        """Send what is owed and due (to at most `workers` channels at once); how many calls went through."""
+        return self.courier.deliver(self.repository, now=now, workers=workers)
 
     def record_tick(self, *, now: datetime) -> None:
         """The scheduler's heartbeat: `debrief-bot doctor` reads when the last tick finished."""

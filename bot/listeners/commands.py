@@ -66,20 +66,20 @@ def answer_now(flows: Flows, sub: str, args: list[str], *, who: Actor, now: date
     """The fast part of a subcommand: ask the policy, then do what the database can; the ack body."""
     action = ACTIONS[sub]
     if action not in ABOUT_AN_INTERVIEW:
-        flows.authorize(action, who, now=now)
+        flows.access.authorize(action, who, now=now)
         if sub == "list":
             page = int(args[0]) if args and args[0].isascii() and args[0].isdigit() else 1
-            rows, total = flows.list_open(page=page)
+            rows, total = flows.pipeline.list_open(page=page)
             return list_message(rows, total=total, page=page, per_page=PAGE).as_kwargs()
         if sub == "export":
             export_range(args, now)  # bad dates are refused now, in the ack
             return notice("Preparing your export; it will arrive in your DM with me.").as_kwargs()
         return {}
     number = interview_id(sub, args)
-    flows.authorized_interview(action, who, interview_id=number, now=now)
+    flows.access.authorized_interview(action, who, interview_id=number, now=now)
     user = who.user_id
     if sub == "status":
-        s = flows.status(interview_id=number)
+        s = flows.pipeline.status(interview_id=number)
         return status_message(
             s.interview,
             submitted=s.submitted,
@@ -90,37 +90,37 @@ def answer_now(flows: Flows, sub: str, args: list[str], *, who: Actor, now: date
             edited_in_slack=s.edited_in_slack,
         ).as_kwargs()
     if sub == "remind":
-        reminded, skipped = flows.remind_now(interview_id=number, now=now)
+        reminded, skipped = flows.pipeline.remind_now(interview_id=number, now=now)
         return reminded_message(
-            flows.interview(interview_id=number), reminded=reminded, skipped=skipped
+            flows.access.interview(interview_id=number), reminded=reminded, skipped=skipped
         ).as_kwargs()
     if sub == "close":
-        interview = flows.close(interview_id=number, now=now)
+        interview = flows.pipeline.close(interview_id=number, now=now)
         return notice(f"Posting the summary for {interview.short_id} now.").as_kwargs()
     if sub == "cancel":
-        interview = flows.cancel(interview_id=number, user_id=user, now=now)
+        interview = flows.pipeline.cancel(interview_id=number, user_id=user, now=now)
         return notice(
             f"Cancelled {interview.short_id} ({interview.candidate}). No more prompts or reminders."
         ).as_kwargs()
     if sub == "followup":
-        interview = flows.follow_up(interview_id=number, now=now)
+        interview = flows.pipeline.follow_up(interview_id=number, now=now)
         return notice(
             f"Noted: {interview.candidate} sent a follow-up note. It counts as a sign of interest."
         ).as_kwargs()
     if sub == "forget":
-        interview = flows.forget(interview_id=number, user_id=user, now=now)
+        interview = flows.privacy.forget(interview_id=number, user_id=user, now=now)
         return notice(
             f"Erased the candidate's personal data and all debrief texts for {interview.short_id}; "
             "ratings stay, anonymously, for calibration. Posted messages, a per-candidate channel and "
             "exports that held it are being updated."
         ).as_kwargs()
     if sub == "audit":
-        interview, entries = flows.audit_trail(interview_id=number)
+        interview, entries = flows.privacy.audit_trail(interview_id=number)
         return audit_message(interview, entries).as_kwargs()
     if sub == "panel":
         return _change_panel(flows, number, args[1:], user=user, now=now)
     if sub == "reschedule":
-        flows.check_reschedulable(interview_id=number)
+        flows.pipeline.check_reschedulable(interview_id=number)
         return {}
     raise AssertionError(sub)
 
@@ -130,7 +130,7 @@ def _change_panel(flows: Flows, number: int, args: list[str], *, user: str, now:
         raise DomainError(PANEL_USAGE)
     people = parse_user_mentions(args[1:])
     adding = args[0].lower() == "add"
-    interview = flows.change_panel(
+    interview = flows.panels.change_panel(
         interview_id=number, add=people if adding else (), remove=() if adding else people, now=now, by=user
     )
     return panel_changed_message(interview).as_kwargs()
@@ -150,7 +150,7 @@ def register(app: App, deps: Deps) -> None:
             )
         elif sub == "sources":
             try:
-                deps.flows.authorize(Action.SOURCES, actor(deps, user), now=deps.clock())
+                deps.flows.access.authorize(Action.SOURCES, actor(deps, user), now=deps.clock())
             except DomainError as exc:
                 ack(**notice(str(exc)).as_kwargs())
             else:
@@ -173,10 +173,12 @@ def register(app: App, deps: Deps) -> None:
         who = actor(deps, user)
         try:
             number = interview_id(sub, args) if sub == "reschedule" else None
-            interview = None if number is None else deps.flows.check_reschedulable(interview_id=number)
+            interview = (
+                None if number is None else deps.flows.pipeline.check_reschedulable(interview_id=number)
+            )
         except DomainError:
             return  # the ack already said why
-        if not deps.flows.allowed(ACTIONS[sub], who, interview=interview):
+        if not deps.flows.access.allowed(ACTIONS[sub], who, interview=interview):
             return  # refused in the ack, which said why (and the refusal is in the audit trail)
         if sub == "schedule":
             view = schedule_modal(
@@ -202,7 +204,7 @@ def _export(deps: Deps, client: WebClient, user: str, args: list[str]) -> None:
         start, end = export_range(args, now)
     except DomainError:
         return
-    content, interview_ids = deps.flows.export_csv(start=start, end=end)
+    content, interview_ids = deps.flows.export.export_csv(start=start, end=end)
     dm = client.conversations_open(users=user)["channel"]["id"]
     last = (end - timedelta(seconds=1)).date()
     uploaded = client.files_upload_v2(
@@ -214,4 +216,4 @@ def _export(deps: Deps, client: WebClient, user: str, args: list[str]) -> None:
     )
     # Tracked, so that erasing any interview in it deletes the file from Slack too.
     file_ids = [str(f["id"]) for f in uploaded.get("files") or [] if f.get("id")]
-    deps.flows.record_export(file_ids=file_ids, user_id=user, interview_ids=interview_ids, now=now)
+    deps.flows.privacy.record_export(file_ids=file_ids, user_id=user, interview_ids=interview_ids, now=now)

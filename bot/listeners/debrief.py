@@ -39,7 +39,7 @@ def register(app: App, deps: Deps) -> None:
         try:
             if interview_id is None:
                 raise DomainError(STALE)
-            interview, existing = deps.flows.open_debrief(
+            interview, existing = deps.flows.debriefs.open_debrief(
                 interview_id=interview_id, user_id=user, now=deps.clock()
             )
         except DomainError as exc:
@@ -57,7 +57,7 @@ def register(app: App, deps: Deps) -> None:
         try:
             interview_id = read_debrief_meta(view.get("private_metadata", ""))
             answers = read_debrief(view["state"]["values"])
-            deps.flows.submit_debrief(
+            deps.flows.debriefs.submit_debrief(
                 interview_id=interview_id, user_id=user, answers=answers, now=deps.clock()
             )
         except InvalidInput as exc:

@@ -16,7 +16,7 @@ from bot.views.schedule import schedule_modal
 
 def refresh_home(deps: Deps, client: WebClient, user: str) -> None:
     """Publish this person's Home tab as it is now (after something they did changed it)."""
-    data = deps.flows.home(actor=actor(deps, user), now=deps.clock())
+    data = deps.flows.debriefs.home(actor=actor(deps, user), now=deps.clock())
     client.views_publish(user_id=user, view=home_view(data))
 
 
@@ -35,7 +35,7 @@ def register(app: App, deps: Deps) -> None:
     @tells_on_failure
     def open_schedule(body: dict[str, Any], client: WebClient) -> None:
         user = body["user"]["id"]
-        if deps.flows.allowed(Can.SCHEDULE, actor(deps, user)):
+        if deps.flows.access.allowed(Can.SCHEDULE, actor(deps, user)):
             view = schedule_modal(default_channel_id=deps.default_channel, origin_channel_id=None)
             client.views_open(trigger_id=body["trigger_id"], view=view)
 

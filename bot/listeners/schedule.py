@@ -25,7 +25,7 @@ def register(app: App, deps: Deps) -> None:
     def open_from_shortcut(body: dict[str, Any], client: WebClient) -> None:
         user = body["user"]["id"]
         try:
-            deps.flows.authorize(Action.SCHEDULE, actor(deps, user), now=deps.clock())
+            deps.flows.access.authorize(Action.SCHEDULE, actor(deps, user), now=deps.clock())
         except DomainError as exc:
             tell(client, user_id=user, channel_id=None, message=notice(str(exc)))
             return
@@ -38,13 +38,13 @@ def register(app: App, deps: Deps) -> None:
         user = body["user"]["id"]
         now = deps.clock()
         try:
-            deps.flows.authorize(Action.SCHEDULE, actor(deps, user), now=now)
+            deps.flows.access.authorize(Action.SCHEDULE, actor(deps, user), now=now)
             meta = read_schedule_meta(view.get("private_metadata", ""))
             draft = read_schedule(
                 view["state"]["values"], fallback_channel_id=deps.default_channel or meta.origin_channel_id
             )
             if meta.interview_id is None:
-                interview = deps.flows.schedule(
+                interview = deps.flows.pipeline.schedule(
                     draft=draft,
                     recruiter_id=user,
                     bot_user_id=context.bot_user_id,
@@ -52,7 +52,7 @@ def register(app: App, deps: Deps) -> None:
                     view_id=view.get("id"),
                 )
             else:
-                interview = deps.flows.reschedule(
+                interview = deps.flows.pipeline.reschedule(
                     interview_id=meta.interview_id,
                     draft=draft,
                     user_id=user,

@@ -42,7 +42,7 @@ def register(app: App, deps: Deps) -> None:
     def who_said_what(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         user, channel = where(body)
         try:
-            interview, debriefs = deps.flows.who_said_what(
+            interview, debriefs = deps.flows.debriefs.who_said_what(
                 interview_id=_id(action), actor=actor(deps, user), now=deps.clock()
             )
         except DomainError as exc:
@@ -56,7 +56,7 @@ def register(app: App, deps: Deps) -> None:
     def decide(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         user, channel = where(body)
         try:
-            deps.flows.decide(
+            deps.flows.pipeline.decide(
                 interview_id=_id(action),
                 decision=DECISIONS[Action(action["action_id"])],
                 actor=actor(deps, user),
@@ -77,14 +77,14 @@ def register(app: App, deps: Deps) -> None:
         try:
             number = _id(action)
             wanted = Can.REMIND if action["action_id"] == Action.REMIND else Can.EXTEND
-            interview = deps.flows.authorized_interview(
+            interview = deps.flows.access.authorized_interview(
                 wanted, actor(deps, user), interview_id=number, now=now
             )
             if action["action_id"] == Action.REMIND:
-                reminded, skipped = deps.flows.remind_now(interview_id=number, now=now)
+                reminded, skipped = deps.flows.pipeline.remind_now(interview_id=number, now=now)
                 message = reminded_message(interview, reminded=reminded, skipped=skipped)
             else:
-                deps.flows.extend(interview_id=number, now=now)
+                deps.flows.pipeline.extend(interview_id=number, now=now)
                 message = notice(f"Extended: the panel has another 24 hours for {interview.short_id}.")
         except DomainError as exc:
             message = notice(str(exc))
@@ -98,7 +98,7 @@ def register(app: App, deps: Deps) -> None:
     def snooze(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         user, channel = where(body)
         try:
-            deps.flows.snooze(interview_id=_id(action), user_id=user, now=deps.clock())
+            deps.flows.debriefs.snooze(interview_id=_id(action), user_id=user, now=deps.clock())
             message = notice("Snoozed: I'll remind you again in an hour.")
         except DomainError as exc:
             message = notice(str(exc))

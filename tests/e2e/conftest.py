@@ -39,5 +39,5 @@ def make_bot(fake: FakeSlack, clock: FakeClock, database_url: str) -> Iterator[S
 
 @pytest.fixture
 def running(make_bot: StartBot) -> RunningBot:
-    """A bot without a background scheduler: tests tick it by hand with `running.bot.flows.tick(now=...)`."""
+    """A bot without a background scheduler: tests tick it by hand with `running.bot.flows.ticks.tick(now=...)`."""
     return make_bot()

@@ -156,7 +156,7 @@ def test_schedule_prompt_debrief_and_summary(running: RunningBot, fake: FakeSlac
     assert all("former manager" not in text_of(m) for m in fake.messages(CHANNEL))
 
     clock.advance(days=2)  # later ticks never post the summary again
-    running.bot.flows.tick(now=clock())
+    running.bot.flows.ticks.tick(now=clock())
     again = [m for m in fake.messages(CHANNEL) if "Discuss" in text_of(m)]
     assert len(again) == 1, [(m.get("thread_ts"), m.get("text")[:200]) for m in again]
     assert fake.errors == []
@@ -174,7 +174,7 @@ def test_invalid_schedule_gets_inline_errors_and_stores_nothing(
     assert "bot" in body["errors"]["interviewers"]
     assert running.bot.repository.get_interview(interview_id=1) is None
     clock.advance(days=1)
-    running.bot.flows.tick(now=clock())
+    running.bot.flows.ticks.tick(now=clock())
     assert fake.messages(CHANNEL) == []
 
 

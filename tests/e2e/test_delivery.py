@@ -121,7 +121,7 @@ def test_a_post_whose_answer_was_lost_is_found_not_posted_again(
     )
     fake.fail_next("chat.postMessage", status=503, after=True)  # a prompt: stored, then a 503
     fake.fail_next("conversations.history", drop=True)  # and the first look for it fails too
-    running.bot.flows.tick(now=clock())
+    running.bot.flows.ticks.tick(now=clock())
     (lost,) = [c for c in fake.calls("chat.postMessage") if c.fault == "503-after"]
     key = lost.params["metadata"]["event_payload"]["outbox_key"]
     assert [r["status"] for r in outbox(running) if r["key"] == key] == ["pending"]
@@ -162,9 +162,11 @@ def test_two_summary_revisions_with_the_first_update_slowed_the_last_one_wins(
 
     fake.slow_next("chat.update", 1.5)  # revision 1 (the follow-up note) takes its time
     flows = running.bot.flows
-    flows.follow_up(interview_id=1, now=clock())  # revision 1: the summary, with its decision buttons
-    flows.cancel(interview_id=1, user_id=RECRUITER, now=clock())  # revision 2: cancelled, no buttons
-    flows.deliver(now=clock())
+    flows.pipeline.follow_up(
+        interview_id=1, now=clock()
+    )  # revision 1: the summary, with its decision buttons
+    flows.pipeline.cancel(interview_id=1, user_id=RECRUITER, now=clock())  # revision 2: cancelled, no buttons
+    flows.ticks.deliver(now=clock())
     running.settle()
 
     sent = flows.repository.sent_message(key="summary:1")
@@ -191,7 +193,7 @@ def test_300_edits_of_a_message_that_failed_for_good_are_dead_letters_reported_o
         deadline=timedelta(days=1),
         now=clock(),
     )
-    running.bot.flows.prompt(running.bot.flows.interview(interview_id=1), now=clock())
+    running.bot.flows.announcer.prompt(running.bot.flows.access.interview(interview_id=1), now=clock())
     edits = [
         Outgoing(
             key=f"edit:{n}",
@@ -211,7 +213,7 @@ def test_300_edits_of_a_message_that_failed_for_good_are_dead_letters_reported_o
         now=clock(),
     )
 
-    running.bot.flows.tick(now=clock())
+    running.bot.flows.ticks.tick(now=clock())
     assert fake.calls("chat.update") == []  # nothing sent for a message that never posted
     rows = {r["key"]: r for r in outbox(running)}
     assert rows["prompt:1"]["status"] == "failed"
@@ -230,7 +232,7 @@ def test_300_edits_of_a_message_that_failed_for_good_are_dead_letters_reported_o
     )  # fmt: skip
     for _ in range(3):
         clock.advance(minutes=10)
-        running.bot.flows.tick(now=clock())
+        running.bot.flows.ticks.tick(now=clock())
     assert {r["status"] for r in outbox(running) if r["key"].startswith("edit:")} == {"failed"}
     notices = [m for m in fake.messages(RECRUITER) if kind_of(m) == "undeliverable" and interview_of(m) == 1]
     assert len(notices) == 1, [m["text"] for m in notices]
@@ -248,7 +250,7 @@ def test_edits_of_a_post_that_keeps_failing_wait_for_it_and_go_with_it_at_give_u
         now=clock(),
     )
     fake.fail_next("chat.postMessage", error="fatal_error", times=1000)  # Slack refuses, again and again
-    running.bot.flows.tick(now=clock())
+    running.bot.flows.ticks.tick(now=clock())
     repo.enqueue(
         outgoing=[
             Outgoing(key=f"edit:{n}", kind="summary_update", method="chat.update",
@@ -261,7 +263,7 @@ def test_edits_of_a_post_that_keeps_failing_wait_for_it_and_go_with_it_at_give_u
     start, given_up = clock(), None
     while given_up is None and clock() - start < give_up + timedelta(hours=1):
         clock.advance(minutes=10)
-        running.bot.flows.tick(now=clock())
+        running.bot.flows.ticks.tick(now=clock())
         if [r["status"] for r in outbox(running) if r["key"] == "prompt:1"] == ["failed"]:
             given_up = clock() - start
     assert given_up is not None and give_up <= given_up <= give_up + timedelta(minutes=10)
@@ -276,7 +278,7 @@ def test_a_dm_to_a_deactivated_user_reaches_the_recruiter_home_and_status(
     schedule(running, fake, clock)
     fake.deactivate_user(BO)  # Bo leaves the company before the interview ends
     clock.advance(hours=2)
-    running.bot.flows.tick(now=clock())
+    running.bot.flows.ticks.tick(now=clock())
     running.settle()
 
     assert [r["status"] for r in outbox(running) if r["key"] == f"prompt_dm:1:{BO}"] == ["failed"]
@@ -285,7 +287,7 @@ def test_a_dm_to_a_deactivated_user_reaches_the_recruiter_home_and_status(
     notices = [m for m in fake.messages(RECRUITER) if "deactivated" in m.get("text", "")]
     assert len(notices) == 1
     assert f"<@{BO}>" in notices[0]["text"] and "completes without them" in notices[0]["text"]
-    assert running.bot.flows.interview(interview_id=1).interviewer_ids == (ANA,)
+    assert running.bot.flows.access.interview(interview_id=1).interviewer_ids == (ANA,)
 
     status = say(running, "status 1")
     assert "Could not be delivered" in status and f"<@{BO}>" in status and "user_disabled" in status
@@ -315,9 +317,9 @@ def test_the_outbox_holds_what_is_owed_never_a_candidate_name_or_debrief_text(
     flows = running.bot.flows
     fake.wait_for("chat.postMessage", predicate=lambda c: kind_of(c.params) == "summary", ok=True)
     running.settle()
-    flows.follow_up(interview_id=1, now=clock())
-    flows.cancel(interview_id=1, user_id=RECRUITER, now=clock())
-    flows.deliver(now=clock())
+    flows.pipeline.follow_up(interview_id=1, now=clock())
+    flows.pipeline.cancel(interview_id=1, user_id=RECRUITER, now=clock())
+    flows.ticks.deliver(now=clock())
     running.settle()
 
     with Session(running.bot.repository.engine) as session:

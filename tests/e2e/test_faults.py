@@ -66,7 +66,7 @@ def drive(
     """
 
     def step() -> bool:
-        running.bot.flows.tick(now=clock())
+        running.bot.flows.ticks.tick(now=clock())
         if done():
             return True
         rows = [r for r in outbox(running) if r["status"] == "pending"]
@@ -86,7 +86,7 @@ def settle(running: RunningBot, clock: FakeClock) -> None:
     )
     for _ in range(3):
         clock.advance(hours=1)
-        running.bot.flows.tick(now=clock())
+        running.bot.flows.ticks.tick(now=clock())
     assert [r for r in outbox(running) if r["status"] != "sent"] == []
 
 
@@ -177,7 +177,7 @@ def test_ten_500s_in_a_row_are_retried_after_back_off_and_each_message_arrives_o
 
     # Three messages owed (channel prompt, two DMs). A 500 may come after Slack stored the message,
     # so the client never re-sends a post on its own: each is tried once, then backed off, in doubt.
-    report = running.bot.flows.tick(now=clock())
+    report = running.bot.flows.ticks.tick(now=clock())
     assert (report.prompted, report.delivered) == (1, 0)
     assert [c.status for c in fake.calls("chat.postMessage")] == [500] * 3
     assert fake.messages(CHANNEL) == [] and fake.messages(ANA) == [] and fake.messages(BO) == []
@@ -189,7 +189,7 @@ def test_ten_500s_in_a_row_are_retried_after_back_off_and_each_message_arrives_o
         assert row["next_attempt_at"] > clock()  # backed off, not hammering Slack
 
     # Before the back-off ends nothing is tried again.
-    running.bot.flows.tick(now=clock() + timedelta(seconds=1))
+    running.bot.flows.ticks.tick(now=clock() + timedelta(seconds=1))
     assert len(fake.calls("chat.postMessage")) == 3
 
     expected: Posts = Counter(
@@ -223,7 +223,7 @@ def test_a_permanent_error_is_given_up_at_once_and_blocks_nothing_else(
     )
     schedule(running, fake, clock, candidate="Edsger Dijkstra")  # #2: all fine
     clock.advance(hours=2)
-    running.bot.flows.tick(now=clock())
+    running.bot.flows.ticks.tick(now=clock())
 
     expected: Posts = Counter(
         {
@@ -235,7 +235,7 @@ def test_a_permanent_error_is_given_up_at_once_and_blocks_nothing_else(
     )
     # The recruiter hears of both: the channel post, and the DM to someone who has left.
     expected[("undeliverable", f"D{RECRUITER}", 1)] = 2
-    running.bot.flows.tick(now=clock())
+    running.bot.flows.ticks.tick(now=clock())
     assert delivered(fake) == expected
     failed = {r["key"]: r for r in outbox(running) if r["status"] == "failed"}
     assert set(failed) == {"prompt:1", "prompt_dm:1:UGONE"}
@@ -244,7 +244,7 @@ def test_a_permanent_error_is_given_up_at_once_and_blocks_nothing_else(
     # Days later (reminders, the deadline's summary): everything was tried once, nothing retried.
     for _ in range(3):
         clock.advance(days=1)
-        running.bot.flows.tick(now=clock())
+        running.bot.flows.ticks.tick(now=clock())
     tried = attempted(fake)
     assert tried[("prompt", "CGONE", 1)] == 1 and tried[("prompt_dm", "UGONE", 1)] == 1
     assert tried[("summary", "CGONE", 1)] == 1  # the deadline's summary: owed, tried, given up
@@ -280,14 +280,14 @@ def test_a_delivery_batch_that_outlives_its_lease_is_not_sent_twice(
                 draft=draft, recruiter_id=RECRUITER, deadline=timedelta(days=1), now=clock()
             )
         fake.latency = 0.05  # a slow Slack: the first tick takes a while to send its 40 calls
-        worker = threading.Thread(target=lambda: first.bot.flows.tick(now=clock()), daemon=True)
+        worker = threading.Thread(target=lambda: first.bot.flows.ticks.tick(now=clock()), daemon=True)
         worker.start()
         wait_until(lambda: len(fake.messages(CHANNEL)) >= 3, timeout=10, what="the first posts")
 
         # The batch is still going when its lease ends: as a rate-limited channel takes that long over
         # a few hundred posts. Time passes under the sender (no settling first: it is still sending).
         clock.now += first.bot.flows.courier.lease + timedelta(seconds=1)
-        second.bot.flows.tick(now=clock())  # the other process's tick (or a lazy deliver) meanwhile
+        second.bot.flows.ticks.tick(now=clock())  # the other process's tick (or a lazy deliver) meanwhile
         worker.join(timeout=30)
 
         posts = delivered(fake)
@@ -333,7 +333,7 @@ def test_a_retried_event_delivery_only_republishes_the_home_tab(
         assert response.status == 200
     wait_until(lambda: len(published_for_ana()) == 3, timeout=5, what="the Home tab republished")
     quiet(fake)
-    running.bot.flows.tick(now=clock())
+    running.bot.flows.ticks.tick(now=clock())
 
     again = [(c.method, c.params.get("user_id")) for c in fake.calls()[seen:]]
     assert again == [("views.publish", ANA)] * 2  # the same tab again, and nothing else

@@ -325,7 +325,7 @@ def test_user_text_is_stored_as_typed_and_always_shown_escaped(
     )
 
     def everything_arrived() -> bool:
-        running.bot.flows.tick(now=clock())
+        running.bot.flows.ticks.tick(now=clock())
         kinds = {kind for kind, _, _ in delivered(fake)}
         return {"receipt", "summary", "private_notes"} <= kinds
 
@@ -478,7 +478,7 @@ def test_a_tampered_debrief_form_is_refused_inline_and_stores_nothing(
     [error] = body["errors"].values()
     assert error != SORRY, "a tampered form is the client's fault, not 'something went wrong on our side'"
     assert told.lower() in error.lower()
-    untouched.running.bot.flows.deliver(now=untouched.clock())
+    untouched.running.bot.flows.ticks.deliver(now=untouched.clock())
     assert len(untouched.fake.calls("chat.postMessage")) == posts  # no receipt
 
 
@@ -671,7 +671,7 @@ def test_fuzzed_slack_shaped_interactions_never_5xx_and_change_nothing(arena: Ar
         _fuzz_one(arena, data.draw(slack_shaped(arena)), before)
 
     run()
-    arena.running.bot.flows.deliver(now=arena.clock())  # anything a lazy listener might have owed
+    arena.running.bot.flows.ticks.deliver(now=arena.clock())  # anything a lazy listener might have owed
     assert but_refusals(arena.engine) == before
 
 

@@ -153,7 +153,7 @@ def test_the_picker_hides_slack_connect_channels_and_a_forged_pick_is_refused(
     fake.wait_for("chat.postMessage", predicate=lambda c: c.params.get("channel") == RECRUITER
                   and "another organisation" in json.dumps(c.params))  # fmt: skip
     clock.advance(hours=2)
-    running.bot.flows.tick(now=clock())
+    running.bot.flows.ticks.tick(now=clock())
     running.settle()
     assert fake.messages(EXTERNAL) == []  # no prompt there, then or later
     assert "Write debrief" in " ".join(text_of(m) for m in fake.messages(f"D{ANA}"))  # the panel's DMs go
@@ -166,7 +166,7 @@ def test_a_channel_that_becomes_shared_gets_nothing_and_the_right_people_are_tol
     schedule(running, fake, clock)  # in an hour, in the internal hiring channel
     fake.share_externally(CHANNEL)  # an admin connects the channel with an agency
     clock.advance(hours=2)
-    running.bot.flows.tick(now=clock())
+    running.bot.flows.ticks.tick(now=clock())
     write_debrief(running, fake, ANA)
     write_debrief(running, fake, BO)
     fake.wait_for("chat.postMessage", predicate=lambda c: c.params.get("channel") == HIRING_MANAGER
@@ -198,8 +198,8 @@ def test_forget_reaches_a_per_candidate_channel_exports_and_every_message(
 
     assert "Erased" in say(running, "forget 1")
     running.settle()
-    running.bot.flows.deliver(now=clock())
-    running.bot.flows.tick(now=clock())  # edits, renaming and archiving, in the channel's order
+    running.bot.flows.ticks.deliver(now=clock())
+    running.bot.flows.ticks.tick(now=clock())  # edits, renaming and archiving, in the channel's order
     slack = everything_in_slack(fake)
     for secret in ("Grace Hopper", "grace-hopper", "compiler blog post", "old team lead"):
         assert secret not in slack and secret not in every_table(running), secret
@@ -219,16 +219,16 @@ def test_retention_erases_1200_interviews_everywhere_to_the_end(
         repo.create_interview(draft=draft(clock, f"Zeynep Kaya-{n:04d}", panel=(ANA,)), recruiter_id=RECRUITER,
                               deadline=timedelta(days=1), now=clock())  # fmt: skip
     for n in (1, 2, 3):
-        flows.tick(now=clock())
-        flows.submit_debrief(interview_id=n, user_id=ANA, now=clock(), answers=answers(
+        flows.ticks.tick(now=clock())
+        flows.debriefs.submit_debrief(interview_id=n, user_id=ANA, now=clock(), answers=answers(
             Recommendation.YES, excitement="Mentioned the lighthouse project unprompted."))  # fmt: skip
-    while flows.tick(now=clock()).delivered:
+    while flows.ticks.tick(now=clock()).delivered:
         pass
     assert "Zeynep Kaya-1199" in everything_in_slack(fake)
 
-    erased = flows.apply_retention(now=clock() + timedelta(days=2), days=1)
+    erased = flows.privacy.apply_retention(now=clock() + timedelta(days=2), days=1)
     assert erased == 1200  # past the old 500-a-day stop
-    while flows.deliver(now=clock() + timedelta(days=2)):
+    while flows.ticks.deliver(now=clock() + timedelta(days=2)):
         pass
     slack, tables = everything_in_slack(fake), every_table(running)
     for secret in ("Zeynep", "Kaya", "lighthouse project"):
@@ -293,7 +293,7 @@ def test_sun_thu_in_jerusalem_no_reminder_on_friday_or_saturday(
     sunday_morning = datetime(2026, 3, 8, 6, 0, tzinfo=UTC)  # Sunday 08:00 in Jerusalem
     while clock.now < sunday_morning:  # due Thursday 18:00 local: after hours, then the weekend
         clock.advance(hours=1)
-        running.bot.flows.tick(now=clock())
+        running.bot.flows.ticks.tick(now=clock())
         if clock.now < sunday_morning:
             assert reminders() == [], f"a reminder at {clock.now} (Jerusalem: not a working hour)"
     assert len(reminders()) == 1  # Sunday, the first working morning
@@ -314,12 +314,12 @@ def test_500_night_reminders_do_not_delay_a_daytime_one(
                                 deadline=timedelta(days=1), now=clock(), remind_after=timedelta(hours=1))  # fmt: skip
     repo.claim_prompt(interview_id=day.id, now=clock(), outgoing=[])
     clock.advance(hours=1)  # 19:00 in Tokyo; 10:00 in ana's UTC
-    report = flows.tick(now=clock())
+    report = flows.ticks.tick(now=clock())
     assert report.reminded == 1  # ana's, in the same pass as 500 that wait for Tokyo's morning
-    flows.deliver(now=clock())
+    flows.ticks.deliver(now=clock())
     assert [m for m in fake.messages(f"D{ANA}") if "Snooze" in str(m)]
     clock.advance(hours=14)  # 09:00 next morning in Tokyo
-    assert flows.tick(now=clock()).reminded == 500
+    assert flows.ticks.tick(now=clock()).reminded == 500
 
 
 # ---- panels as people have them --------------------------------------------------------------
@@ -330,7 +330,7 @@ def test_a_deactivated_panelist_does_not_hold_the_panel_up(
     schedule(running, fake, clock)
     fake.deactivate_user(BO)  # left the company before the interview ended
     clock.advance(hours=2)
-    running.bot.flows.tick(now=clock())
+    running.bot.flows.ticks.tick(now=clock())
     fake.wait_for("chat.postMessage", predicate=lambda c: c.params.get("channel") == RECRUITER
                   and "deactivated" in json.dumps(c.params))  # fmt: skip
     write_debrief(running, fake, ANA)
@@ -429,7 +429,7 @@ def test_when_the_only_interviewer_is_deactivated_the_recruiter_is_told_what_to_
     schedule(running, fake, clock, interviewers=[BO])
     fake.deactivate_user(BO)
     clock.advance(hours=2)
-    running.bot.flows.tick(now=clock())
+    running.bot.flows.ticks.tick(now=clock())
     fake.wait_for("chat.postMessage", predicate=lambda c: c.params.get("channel") == RECRUITER
                   and "only interviewer" in json.dumps(c.params))  # fmt: skip
     assert running.bot.repository.get_interview(interview_id=1).interviewer_ids == (BO,)
@@ -473,7 +473,7 @@ def test_erasure_reaches_slack_through_500s_and_dropped_connections(
         if running.bot.repository.outbox_counts().pending == 0:
             break
         clock.advance(minutes=5)
-        running.bot.flows.tick(now=clock())
+        running.bot.flows.ticks.tick(now=clock())
     assert running.bot.repository.outbox_counts().pending == 0
     assert running.bot.repository.outbox_counts().failed == 0
     slack = everything_in_slack(fake)
@@ -496,6 +496,6 @@ def test_an_export_already_deleted_counts_as_deleted(
     WebClient(token="xoxb-e2e", base_url=fake.api_url).files_delete(file=upload.id)  # e.g. by a person
     assert "Erased" in say(running, "forget 1")
     running.settle()
-    running.bot.flows.deliver(now=clock())
+    running.bot.flows.ticks.deliver(now=clock())
     counts = running.bot.repository.outbox_counts(interview_id=None)
     assert counts.failed == 0 and counts.pending == 0

@@ -101,12 +101,12 @@ def test_cancel_stops_prompts_and_marks_posted_messages(
     prompt = fake.messages(CHANNEL)[0]
     assert "Cancelled #1" in say(running, "cancel 1")
     clock.advance(seconds=10)  # an edit of a message still being posted waits a few seconds
-    running.bot.flows.tick(now=clock())
+    running.bot.flows.ticks.tick(now=clock())
     fake.wait_for("chat.update", ok=True)
     assert "cancelled" in text_of(fake.find_message(prompt["ts"])[1])
     assert "Cancelled #2" in say(running, "cancel 2")
     clock.advance(hours=3)
-    running.bot.flows.tick(now=clock())
+    running.bot.flows.ticks.tick(now=clock())
     assert not any("Edsger" in text_of(m) for m in fake.messages(CHANNEL))  # its prompt never goes out
     assert "already cancelled" in say(running, "cancel 2")
     running.slack.block_action(
@@ -129,10 +129,10 @@ def test_reschedule_opens_prefilled_and_moves_the_prompt(
     )
     assert response.json()["response_action"] == "update"
     clock.advance(hours=3)
-    running.bot.flows.tick(now=clock())
+    running.bot.flows.ticks.tick(now=clock())
     assert fake.messages(CHANNEL) == []  # the old time passed: nothing
     clock.advance(days=1)
-    running.bot.flows.tick(now=clock())
+    running.bot.flows.ticks.tick(now=clock())
     assert len(fake.messages(CHANNEL)) == 1 and "Grace Hopper" in text_of(fake.messages(CHANNEL)[0])
 
 
@@ -161,12 +161,12 @@ def test_reminders_wait_for_working_hours_and_snooze(
         # 09:00 UTC Monday = 18:00 in Tokyo: the interview ends at 09:45, reminder due at 11:45 UTC (20:45 JST).
         schedule(running, fake, clock, interviewers=[ANA, "UTOKYO"], starts_at=clock.now)
         clock.advance(hours=3)
-        running.bot.flows.tick(now=clock())
+        running.bot.flows.ticks.tick(now=clock())
         reminders = lambda user: [m for m in fake.messages(user) if "Snooze" in str(m)]  # noqa: E731
         assert len(reminders(ANA)) == 1  # UTC working hours
         assert reminders("UTOKYO") == []  # night in Tokyo: waits for the morning
         clock.advance(hours=12)  # 00:00 UTC Tuesday = 09:00 Tokyo
-        running.bot.flows.tick(now=clock())
+        running.bot.flows.ticks.tick(now=clock())
         assert len(reminders("UTOKYO")) == 1
 
         running.slack.block_action(Action.SNOOZE, user_id=ANA, message=reminders(ANA)[0])
@@ -175,9 +175,9 @@ def test_reminders_wait_for_working_hours_and_snooze(
             predicate=lambda c: c.params.get("user") == ANA and "Snoozed" in str(c.params),
         )
         clock.advance(hours=9)  # 09:00 UTC Tuesday: her snooze (1 h) is long over
-        running.bot.flows.tick(now=clock())
+        running.bot.flows.ticks.tick(now=clock())
         assert len(reminders(ANA)) == 2
-        running.bot.flows.tick(now=clock() + timedelta(hours=1))
+        running.bot.flows.ticks.tick(now=clock() + timedelta(hours=1))
         assert len(reminders(ANA)) == 2  # one reminder per snooze, not one per tick
     finally:
         running.stop()
@@ -231,7 +231,7 @@ def test_a_slow_slack_never_delays_the_schedule_ack_and_a_resubmission_makes_one
         fake.wait_for("conversations.setTopic", ok=True, timeout=30)
         running.settle(timeout=30)
         assert len(fake.calls("conversations.create", ok=True)) == 1  # and one channel
-        interview = running.bot.flows.interview(interview_id=1)
+        interview = running.bot.flows.access.interview(interview_id=1)
         assert (
             interview.channel_id == fake.calls("conversations.create", ok=True)[0].response["channel"]["id"]
         )
@@ -273,10 +273,10 @@ def test_per_candidate_channels(fake: FakeSlack, clock: FakeClock, database_url:
         )
         fake.wait_for("chat.update", ok=True)
         clock.advance(days=2)
-        running.bot.flows.tick(now=clock())
+        running.bot.flows.ticks.tick(now=clock())
         assert fake.calls("conversations.archive") == []
         clock.advance(days=2)
-        running.bot.flows.tick(now=clock())
+        running.bot.flows.ticks.tick(now=clock())
         assert fake.channel(channel).is_archived
         assert fake.channel(channel).name == "debrief-1-archived"  # no candidate name left behind it
         assert "Zoë" not in fake.channel(channel).topic
@@ -291,7 +291,7 @@ def test_a_channel_the_bot_was_removed_from_is_reported_to_the_recruiter(
     schedule(running, fake, clock, channel="CGONE")  # fine at scheduling time
     fake.add_channel("CGONE", "was-hiring", is_private=True, member=False)  # then the bot is removed from it
     clock.advance(hours=2)
-    running.bot.flows.tick(now=clock())
+    running.bot.flows.ticks.tick(now=clock())
     fake.wait_for("chat.postMessage", predicate=lambda c: c.params.get("channel") == RECRUITER)
     notice = text_of(fake.messages(RECRUITER)[-1])
     assert "channel_not_found" in notice and "/invite @Debrief" in notice and "#1" in notice

@@ -63,10 +63,10 @@ class Walk:
             interviewer_ids=(ANA, BO), hiring_manager_id=HIRING_MANAGER, starts_at=starts,
             length_minutes=45, channel_id=CHANNEL,
         )  # fmt: skip
-        interview = flows.schedule(draft=draft, recruiter_id=RECRUITER, bot_user_id=None, now=now)
+        interview = flows.pipeline.schedule(draft=draft, recruiter_id=RECRUITER, bot_user_id=None, now=now)
         if state == "summarised":
-            flows.close(interview_id=interview.id, now=now)
-        flows.deliver(now=now)
+            flows.pipeline.close(interview_id=interview.id, now=now)
+        flows.ticks.deliver(now=now)
         return interview.id
 
     def say(self, words: str) -> str:

@@ -71,8 +71,8 @@ def test_forget_erases_the_candidate_everywhere_but_keeps_a_record(
 
 def test_retention_erases_old_interviews_only(running: RunningBot, fake: FakeSlack, clock: FakeClock) -> None:
     finished_interview(running, fake, clock)
-    assert running.bot.flows.apply_retention(now=clock() + timedelta(days=364), days=365) == 0
-    assert running.bot.flows.apply_retention(now=clock() + timedelta(days=366), days=365) == 1
+    assert running.bot.flows.privacy.apply_retention(now=clock() + timedelta(days=364), days=365) == 0
+    assert running.bot.flows.privacy.apply_retention(now=clock() + timedelta(days=366), days=365) == 1
     assert "Grace Hopper" not in database_text(running)
     assert running.bot.repository.get_interview(interview_id=1).erased_by == "retention"
 

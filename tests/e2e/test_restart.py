@@ -40,7 +40,7 @@ def test_a_prompt_due_while_down_posts_once_after_restart(
     clock.advance(days=3)
     third = start_bot(settings, fake, clock)
     try:
-        third.bot.flows.tick(now=clock())
+        third.bot.flows.ticks.tick(now=clock())
         assert len(prompts(fake)) == 1
         assert len([m for m in fake.messages(CHANNEL) if "Advance" in text_of(m)]) == 1
         assert message_with_button(fake, ANA, Action.WRITE_DEBRIEF)
@@ -57,10 +57,10 @@ def test_two_bots_on_one_database_prompt_once(fake: FakeSlack, clock: FakeClock,
     try:
         clock.advance(hours=2)
         for running in schedulers:  # and both tick by hand too, on top of their schedulers
-            running.bot.flows.tick(now=clock())
+            running.bot.flows.ticks.tick(now=clock())
         fake.wait_for("chat.postMessage", count=3, ok=True)
         for running in schedulers:
-            running.bot.flows.tick(now=clock() + timedelta(seconds=1))
+            running.bot.flows.ticks.tick(now=clock() + timedelta(seconds=1))
         assert len(prompts(fake)) == 1
         assert len(fake.messages(ANA)) == 1 and len(fake.messages(BO)) == 1
     finally:

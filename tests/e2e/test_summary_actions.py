@@ -172,7 +172,7 @@ def test_incomplete_at_the_deadline_offers_remind_and_extend(
     ended_interview(running, fake, clock, [ANA, BO, CY])
     write_debrief(running, fake, ANA)
     clock.advance(days=1, hours=1)  # past the 24 h deadline with 1 of 3 in: below quorum
-    running.bot.flows.tick(now=clock())
+    running.bot.flows.ticks.tick(now=clock())
     summary = message_with_button(fake, CHANNEL, Action.EXTEND)
     text = text_of(summary)
     assert "Incomplete" in text and f"<@{BO}>" in text and f"<@{CY}>" in text

@@ -39,16 +39,16 @@ def test_one_tick_prompts_every_interview_that_ended_and_then_summarises_them(
             draft=draft, recruiter_id=RECRUITER, deadline=timedelta(hours=1), now=clock()
         )
 
-    report = running.bot.flows.tick(now=clock())
+    report = running.bot.flows.ticks.tick(now=clock())
     assert (report.prompted, report.delivered) == (ENDED_TOGETHER, 3 * ENDED_TOGETHER)
     assert len(fake.messages(CHANNEL)) == ENDED_TOGETHER  # one prompt each, none twice
     assert len(fake.messages(ANA)) == len(fake.messages(BO)) == ENDED_TOGETHER
 
     running.settle()
     clock.advance(hours=2)  # past every deadline: each gets its (incomplete) summary in one tick
-    report = running.bot.flows.tick(now=clock())
+    report = running.bot.flows.ticks.tick(now=clock())
     assert report.summarised == ENDED_TOGETHER
-    assert running.bot.flows.tick(now=clock()).summarised == 0
+    assert running.bot.flows.ticks.tick(now=clock()).summarised == 0
     assert len(fake.messages(CHANNEL)) == 2 * ENDED_TOGETHER
     assert fake.errors == []
 

@@ -30,7 +30,7 @@ def test_an_imported_interview_ends_prompts_collects_debriefs_and_posts_its_summ
     assert fake.messages(CHANNEL) == []
 
     clock.advance(hours=1, minutes=50)  # 10:50: the interview is over
-    running.bot.flows.tick(now=clock())
+    running.bot.flows.ticks.tick(now=clock())
     fake.wait_for("chat.postMessage", count=3, ok=True)  # the channel prompt and a DM to each
     [prompt] = fake.messages(CHANNEL)
     assert "Grace Hopper" in text_of(prompt)
@@ -198,11 +198,11 @@ def test_a_moved_interview_is_prompted_at_its_new_end_and_a_panel_change_after_t
     assert moved.moved == 1
 
     clock.advance(hours=2, minutes=5)  # 11:05: the old end has passed, the new one has not
-    running.bot.flows.tick(now=clock())
+    running.bot.flows.ticks.tick(now=clock())
     running.settle()
     assert fake.messages(CHANNEL) == [] and fake.messages(ANA) == []
     clock.advance(hours=3)  # 14:05: over
-    running.bot.flows.tick(now=clock())
+    running.bot.flows.ticks.tick(now=clock())
     fake.wait_for("chat.postMessage", count=3, ok=True)
     assert len(fake.messages(CHANNEL)) == 1 and message_with_button(fake, BO, Action.WRITE_DEBRIEF)
 
@@ -214,7 +214,7 @@ def test_a_moved_interview_is_prompted_at_its_new_end_and_a_panel_change_after_t
     assert message_with_button(fake, CARL, Action.WRITE_DEBRIEF)
     bo_before = len(fake.messages(BO))
     clock.advance(hours=2)  # past the reminder time
-    running.bot.flows.tick(now=clock())
+    running.bot.flows.ticks.tick(now=clock())
     running.settle()
     assert len(fake.messages(BO)) == bo_before  # no reminder for someone no longer on the panel
     assert any("Reminder" in m.get("text", "") for m in fake.messages(CARL))

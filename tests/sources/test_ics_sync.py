@@ -157,7 +157,7 @@ def test_an_interview_edited_in_slack_keeps_slacks_version_and_status_says_so(
     interview = imported(running)["ics:single-4"]
     from tests.sources.test_reconcile import draft_of
 
-    running.bot.flows.reschedule(
+    running.bot.flows.pipeline.reschedule(
         interview_id=interview.id,
         draft=draft_of(interview, starts_at=interview.starts_at + timedelta(days=1)),
         user_id=RECRUITER,
