@@ -68,7 +68,7 @@ class Templates:
 
     @classmethod
     def from_repository(cls, repository: Repository, interview_id: int) -> Templates:
-        interview = repository.get_interview(interview_id=interview_id)
+        interview = repository.interviews.get_interview(interview_id=interview_id)
         if interview is None:
             raise LookupError(f"interview {interview_id} was not seeded")
         prompt = prompt_dm(interview, deadline=interview.ends_at + timedelta(days=1)).as_kwargs()

@@ -60,9 +60,9 @@ def cadence_wall(durations: list[float], interval: float = TICK_SECONDS) -> floa
 def _select(section: Section, table: Table, bot: Bot, db: str, now: datetime) -> None:
     repo = bot.repository
     queries: dict[str, Callable[[], Any]] = {
-        "due_prompts": lambda: repo.due_prompts(now=now),
-        "due_reminders": lambda: repo.due_reminders(now=now),
-        "due_summaries": lambda: repo.due_summaries(now=now),
+        "due_prompts": lambda: repo.claims.due_prompts(now=now),
+        "due_reminders": lambda: repo.claims.due_reminders(now=now),
+        "due_summaries": lambda: repo.claims.due_summaries(now=now),
     }
     total = 0.0
     scans: list[str] = []
@@ -101,7 +101,7 @@ def _deliver(bot: Bot, remote: Any, now: datetime, expected: int) -> dict[str, A
         tick_start = time.monotonic()
         reports.append(bot.flows.ticks.tick(now=now + timedelta(seconds=tick_start - started)))
         durations.append(time.monotonic() - tick_start)
-        sent = bot.repository.outbox_counts().sent
+        sent = bot.repository.outbox.outbox_counts().sent
         if sent >= expected:
             break
     stats = remote.stats()
@@ -109,7 +109,7 @@ def _deliver(bot: Bot, remote: Any, now: datetime, expected: int) -> dict[str, A
         "durations": durations,
         "first": reports[0],
         "sent": sent,
-        "failed": bot.repository.outbox_counts().failed,
+        "failed": bot.repository.outbox.outbox_counts().failed,
         "rate_limited": stats["faults"].get("rate_limited", 0),
         "posts": stats["by_method"].get("chat.postMessage", 0),
     }

@@ -16,6 +16,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.access import CLOSED_BY_DEFAULT, Access
 from bot.channels import Channels
+from bot.courier import Courier
 from bot.directory import Directory
 from bot.dispatch import Dispatcher
 from bot.domain.models import Interview
@@ -25,7 +26,6 @@ from bot.flows.sync import SourceSync
 from bot.ids import Block, Callback
 from bot.listeners import Deps, register
 from bot.listeners.home import refresh_home
-from bot.outbox import Courier
 from bot.people import People
 from bot.settings import Settings, SettingsError
 from bot.slack_client import make_client

@@ -2,7 +2,7 @@
 
 A 5xx or a dropped connection can come *after* Slack did the work. Re-sending a call that creates
 something (a message, a channel) would then create it twice, so those methods are never re-sent
-here: the outbox looks for the message before posting it again (bot/outbox.py). A 429 means Slack
+here: the outbox looks for the message before posting it again (bot/courier.py). A 429 means Slack
 did nothing, so every method waits out Retry-After and tries again.
 """
 

@@ -52,7 +52,7 @@ class AshbyWebhook:
         for problem in report.problems:
             log.warning("ashby webhook: %s", problem)
         if report.created:
-            self.sync.repository.add_imported(
+            self.sync.repository.sources.add_imported(
                 name=self.source.name, kind=self.source.kind, count=report.created
             )
         self.sync.flows.ticks.deliver(now=now)

@@ -1,4 +1,5 @@
-"""What every store shares: short sessions and turning interview rows into domain values."""
+"""What every store is given: the database (short sessions, SQLite's writers in turn) and the
+loading of interview rows into domain values, which every store returns."""
 
 from __future__ import annotations
 
@@ -16,8 +17,8 @@ from storage.rows import to_interview
 from storage.tables import DebriefRow, InterviewRow, PanelistRow
 
 
-class Store:
-    """One short session per call; keyword-only public methods returning domain values."""
+class Database:
+    """The engine and how stores use it: one short session (or plain connection) per call."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -28,7 +29,7 @@ class Store:
         )
 
     @contextmanager
-    def _session(self, *, write: bool = False) -> Iterator[Session]:
+    def session(self, *, write: bool = False) -> Iterator[Session]:
         """A short session; `write` for one that commits (taken in turn on SQLite)."""
         with (
             self._writer if write else nullcontext(),
@@ -37,33 +38,33 @@ class Store:
             yield session
 
     @contextmanager
-    def _reads(self) -> Iterator[Connection]:
+    def reads(self) -> Iterator[Connection]:
         """A plain connection for a few reads, with no transaction around them: on PostgreSQL each
         statement sees what was committed before it either way, and the BEGIN and ROLLBACK a
         transaction adds were two more round trips on every click and every submission."""
-        with self._autocommit() as connection:
+        with self.autocommit() as connection:
             yield connection
 
     @contextmanager
-    def _one_statement(self) -> Iterator[Connection]:
+    def one_statement(self) -> Iterator[Connection]:
         """A plain connection for one write statement, atomic on its own, with no BEGIN and COMMIT
         around it: two round trips fewer on PostgreSQL for each of the outbox's leases and marks (two
         for every message sent). Taken in turn on SQLite, as every write is."""
-        with self._writer, self._autocommit() as connection:
+        with self._writer, self.autocommit() as connection:
             yield connection
 
-    def _autocommit(self) -> Connection:
+    def autocommit(self) -> Connection:
         """A connection that runs each statement on its own: no BEGIN, and no COMMIT or ROLLBACK."""
         return self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
 
     @contextmanager
-    def _transaction(self) -> Iterator[Connection]:
+    def transaction(self) -> Iterator[Connection]:
         """A plain connection in one transaction, committed at the end (no ORM session to build): for
         the statements every message and every submission runs."""
         with self._writer, self.engine.begin() as connection:
             yield connection
 
-    def _interview(self, session: Session, row: InterviewRow) -> Interview:
+    def interview(self, session: Session, row: InterviewRow) -> Interview:
         panel = session.exec(
             select(PanelistRow.user_id)
             .where(PanelistRow.interview_id == row.id)
@@ -71,7 +72,7 @@ class Store:
         ).all()
         return to_interview(row, tuple(panel))
 
-    def _interviews(
+    def interviews(
         self, session: Session | Connection, rows: Sequence[InterviewRow | Row[Any]]
     ) -> list[Interview]:
         ids = [row.id for row in rows]
@@ -85,8 +86,8 @@ class Store:
                 panels[interview_id].append(user_id)
         return [to_interview(row, tuple(panels.get(row.id or 0, ()))) for row in rows]
 
-    def _update_interview(self, interview_id: int, *conditions: Any, **values: Any) -> bool:
-        with self._session(write=True) as session:
+    def update_interview(self, interview_id: int, *conditions: Any, **values: Any) -> bool:
+        with self.session(write=True) as session:
             result = session.exec(
                 update(InterviewRow).where(col(InterviewRow.id) == interview_id, *conditions).values(**values)
             )
@@ -94,12 +95,12 @@ class Store:
             return bool(result.rowcount)
 
     def get_interview(self, *, interview_id: int) -> Interview | None:
-        with self._session() as session:
+        with self.session() as session:
             row = session.get(InterviewRow, interview_id)
-            return None if row is None else self._interview(session, row)
+            return None if row is None else self.interview(session, row)
 
     @staticmethod
-    def _add_panel(
+    def add_panel(
         session: Session, interview_id: int, draft: InterviewDraft, remind_after: timedelta
     ) -> None:
         """The panel in order, each with a reminder due `remind_after` past the end."""

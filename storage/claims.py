@@ -13,15 +13,21 @@ from bot.domain.models import (
     Interview,
     InterviewStatus,
 )
-from storage.base import panelist_submitted
+from storage.base import Database, panelist_submitted
 from storage.outbox import OutboxStore, Outgoing
 from storage.rows import INTERVIEW, PANELIST, select_interviews, utc
 from storage.tables import InterviewRow, OutboxRow, PanelistRow
 
 
-class ClaimStore(OutboxStore):
+class ClaimStore:
+    """The scheduler's claims: what is due, each taken once together with the messages it owes."""
+
+    def __init__(self, db: Database, *, outbox: OutboxStore) -> None:
+        self.db = db
+        self.outbox = outbox
+
     def due_prompts(self, *, now: datetime, limit: int = 500) -> list[Interview]:
-        with self._reads() as connection:  # the tick's selections read plain rows, in no transaction
+        with self.db.reads() as connection:  # the tick's selections read plain rows, in no transaction
             rows = connection.execute(
                 select_interviews()
                 .where(
@@ -31,11 +37,11 @@ class ClaimStore(OutboxStore):
                 .order_by(col(InterviewRow.ends_at))
                 .limit(limit)
             ).all()
-            return self._interviews(connection, rows)
+            return self.db.interviews(connection, rows)
 
     def claim_prompt(self, *, interview_id: int, now: datetime, outgoing: Sequence[Outgoing]) -> bool:
         """Move a scheduled interview to collecting and owe its prompts; False if another got there."""
-        return self._claim(
+        return self.outbox.claim(
             update(InterviewRow)
             .where(
                 col(InterviewRow.id) == interview_id,
@@ -49,7 +55,7 @@ class ClaimStore(OutboxStore):
     def due_reminders(self, *, now: datetime, limit: int = 500) -> list[tuple[Interview, str, int]]:
         """(interview, interviewer, reminders sent so far) for everyone whose reminder is due and who
         still hasn't submitted, before the deadline."""
-        with self._reads() as connection:
+        with self.db.reads() as connection:
             rows = connection.execute(
                 select_interviews()
                 .add_columns(PANELIST.c.user_id, PANELIST.c.reminders_sent)
@@ -64,7 +70,7 @@ class ClaimStore(OutboxStore):
                 .limit(limit)
             ).all()
             interviews = {
-                i.id: i for i in self._interviews(connection, list({r.id: r for r in rows}.values()))
+                i.id: i for i in self.db.interviews(connection, list({r.id: r for r in rows}.values()))
             }
             return [(interviews[row.id], row.user_id, row.reminders_sent) for row in rows]
 
@@ -78,7 +84,7 @@ class ClaimStore(OutboxStore):
         outgoing: Sequence[Outgoing],
     ) -> bool:
         """Take the scheduled reminder for this person (one per snooze or schedule), owing its DM."""
-        return self._claim(
+        return self.outbox.claim(
             update(PanelistRow)
             .where(
                 col(PanelistRow.interview_id) == interview_id,
@@ -101,7 +107,7 @@ class ClaimStore(OutboxStore):
         outgoing: Sequence[Outgoing],
     ) -> bool:
         """A recruiter's "remind now": at most once per `min_gap` per interviewer."""
-        return self._claim(
+        return self.outbox.claim(
             update(PanelistRow)
             .where(
                 col(PanelistRow.interview_id) == interview_id,
@@ -114,7 +120,7 @@ class ClaimStore(OutboxStore):
         )
 
     def snooze(self, *, interview_id: int, user_id: str, until: datetime) -> bool:
-        with self._session(write=True) as session:
+        with self.db.session(write=True) as session:
             result = session.exec(
                 update(PanelistRow)
                 .where(col(PanelistRow.interview_id) == interview_id, col(PanelistRow.user_id) == user_id)
@@ -125,7 +131,7 @@ class ClaimStore(OutboxStore):
 
     def missing(self, *, interview_id: int) -> list[str]:
         """Panel members who have not submitted, in panel order."""
-        with self._session() as session:
+        with self.db.session() as session:
             return list(
                 session.exec(
                     select(PanelistRow.user_id)
@@ -137,7 +143,7 @@ class ClaimStore(OutboxStore):
     def due_summaries(self, *, now: datetime, limit: int = 500) -> list[Interview]:
         """The interviews `bot.domain.due.summary_due` says are due, selected in SQL: collecting, and
         past the deadline or with no panelist still missing."""
-        with self._reads() as connection:
+        with self.db.reads() as connection:
             someone_missing = (
                 select(PanelistRow.id)
                 .where(PanelistRow.interview_id == InterviewRow.id, ~panelist_submitted())
@@ -152,11 +158,11 @@ class ClaimStore(OutboxStore):
                 .order_by(col(InterviewRow.deadline_at))
                 .limit(limit)
             ).all()
-            return self._interviews(connection, rows)
+            return self.db.interviews(connection, rows)
 
     def summary_due(self, *, interview_id: int, now: datetime) -> bool:
         """Whether this one interview's summary is due (`bot.domain.due.summary_due`)."""
-        interview = self.get_interview(interview_id=interview_id)
+        interview = self.db.get_interview(interview_id=interview_id)
         if interview is None:
             return False
         missing = set(self.missing(interview_id=interview_id))
@@ -166,7 +172,7 @@ class ClaimStore(OutboxStore):
     def claim_summary(
         self, *, interview_id: int, now: datetime, final: bool, verdict: str, outgoing: Sequence[Outgoing]
     ) -> bool:
-        return self._claim(
+        return self.outbox.claim(
             update(InterviewRow)
             .where(
                 col(InterviewRow.id) == interview_id,
@@ -199,6 +205,6 @@ class ClaimStore(OutboxStore):
                 OutboxRow.status == "pending", col(OutboxRow.next_attempt_at) > now
             ),
         )
-        with self._reads() as connection:
+        with self.db.reads() as connection:
             found = [connection.execute(query).scalar() for query in queries]
         return min((utc(when) for when in found if when is not None), default=None)

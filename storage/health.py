@@ -10,7 +10,7 @@ from sqlalchemy import Engine, func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from storage.base import Store
+from storage.base import Database
 from storage.rows import utc
 from storage.tables import HeartbeatRow, OutboxRow
 
@@ -26,10 +26,15 @@ class Health:
     last_dead_error: str | None
 
 
-class HealthStore(Store):
+class HealthStore:
+    """The scheduler's heartbeat."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
     def record_tick(self, *, now: datetime) -> None:
         """Note that a scheduler tick finished at `now` (one row, updated in place)."""
-        with self._session(write=True) as session:
+        with self.db.session(write=True) as session:
             moved = session.execute(update(HeartbeatRow).where(col(HeartbeatRow.name) == TICK).values(at=now))
             if moved.rowcount == 0:  # type: ignore[attr-defined]
                 session.add(HeartbeatRow(name=TICK, at=now))

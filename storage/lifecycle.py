@@ -16,31 +16,36 @@ from bot.domain.models import (
     InterviewDraft,
     InterviewStatus,
 )
-from storage.base import Store
+from storage.base import Database
 from storage.outbox import OutboxStore, Outgoing
 from storage.tables import AuditRow, DebriefRow, ExportFileRow, InterviewRow, OutboxRow, PanelistRow
 
 
-class LifecycleStore(Store):
+class LifecycleStore:
+    """Changes to an interview after it is scheduled: channel, decision, follow-up, cancel, erase."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
     def set_channel(self, *, interview_id: int, channel_id: str, own: bool) -> None:
-        self._update_interview(interview_id, channel_id=channel_id, own_channel=own)
+        self.db.update_interview(interview_id, channel_id=channel_id, own_channel=own)
 
     def owns_channel(self, *, interview_id: int) -> bool:
-        with self._session() as session:
+        with self.db.session() as session:
             return bool(
                 session.exec(select(InterviewRow.own_channel).where(InterviewRow.id == interview_id)).one()
             )
 
     def delete_interview(self, *, interview_id: int) -> None:
         """Undo a scheduling whose Slack side failed (nothing has been sent for it yet)."""
-        with self._session(write=True) as session:
+        with self.db.session(write=True) as session:
             session.exec(delete(PanelistRow).where(col(PanelistRow.interview_id) == interview_id))
             session.exec(delete(InterviewRow).where(col(InterviewRow.id) == interview_id))
             session.commit()
 
     def record_decision(self, *, interview_id: int, decision: Decision, user_id: str, now: datetime) -> bool:
         """Record the hiring manager's decision; False if one was already recorded."""
-        return self._update_interview(
+        return self.db.update_interview(
             interview_id,
             col(InterviewRow.decision).is_(None),
             col(InterviewRow.status) == InterviewStatus.SUMMARISED.value,
@@ -51,13 +56,13 @@ class LifecycleStore(Store):
         )
 
     def record_follow_up(self, *, interview_id: int, now: datetime) -> bool:
-        return self._update_interview(
+        return self.db.update_interview(
             interview_id, col(InterviewRow.follow_up_at).is_(None), follow_up_at=now, updated_at=now
         )
 
     def reopen(self, *, interview_id: int, deadline_at: datetime, now: datetime) -> bool:
         """Back to collecting with a later deadline (an Incomplete summary, extended)."""
-        return self._update_interview(
+        return self.db.update_interview(
             interview_id,
             col(InterviewRow.status) == InterviewStatus.SUMMARISED.value,
             col(InterviewRow.decision).is_(None),
@@ -68,7 +73,7 @@ class LifecycleStore(Store):
 
     def close_now(self, *, interview_id: int, now: datetime) -> bool:
         """Bring a collecting interview's deadline to now, so the next summary pass takes it."""
-        return self._update_interview(
+        return self.db.update_interview(
             interview_id,
             col(InterviewRow.status) == InterviewStatus.COLLECTING.value,
             deadline_at=now,
@@ -77,10 +82,10 @@ class LifecycleStore(Store):
 
     def cancel(self, *, interview_id: int, user_id: str, now: datetime) -> InterviewStatus | None:
         """Cancel; returns the status it had (None if it was already cancelled or decided)."""
-        before = self.get_interview(interview_id=interview_id)
+        before = self.db.get_interview(interview_id=interview_id)
         if before is None or before.status is InterviewStatus.CANCELLED or before.decision is not None:
             return None
-        done = self._update_interview(
+        done = self.db.update_interview(
             interview_id,
             col(InterviewRow.status) == before.status.value,
             status=InterviewStatus.CANCELLED.value,
@@ -88,7 +93,7 @@ class LifecycleStore(Store):
             updated_at=now,
         )
         if done:
-            with self._session(write=True) as session:
+            with self.db.session(write=True) as session:
                 session.exec(
                     update(PanelistRow)
                     .where(col(PanelistRow.interview_id) == interview_id)
@@ -107,7 +112,7 @@ class LifecycleStore(Store):
         now: datetime,
     ) -> bool:
         """Move a not-yet-prompted interview (and its panel, prompts, reminders) to the new details."""
-        with self._session(write=True) as session:
+        with self.db.session(write=True) as session:
             result = session.exec(
                 update(InterviewRow)
                 .where(
@@ -132,7 +137,7 @@ class LifecycleStore(Store):
                 session.rollback()
                 return False
             session.exec(delete(PanelistRow).where(col(PanelistRow.interview_id) == interview_id))
-            self._add_panel(session, interview_id, draft, remind_after)
+            self.db.add_panel(session, interview_id, draft, remind_after)
             session.commit()
             return True
 
@@ -150,7 +155,7 @@ class LifecycleStore(Store):
         `outgoing` (the edits that erase it in Slack), mark `deleted_files` (exports) deleted and add
         the audit line: an erasure is all of it or none of it. False if it was erased already (or a
         concurrent erasure owes the same file deletion: try again)."""
-        with self._session(write=True) as session:
+        with self.db.session(write=True) as session:
             result = session.exec(
                 update(InterviewRow)
                 .where(col(InterviewRow.id) == interview_id, col(InterviewRow.erased_at).is_(None))
@@ -221,7 +226,7 @@ class LifecycleStore(Store):
                 )
             )
             try:
-                OutboxStore._add_outgoing(session, outgoing, now)
+                OutboxStore.add_outgoing(session, outgoing, now)
                 session.commit()
             except IntegrityError:
                 session.rollback()
@@ -229,7 +234,7 @@ class LifecycleStore(Store):
             return True
 
     def next_summary_revision(self, *, interview_id: int, now: datetime) -> int:
-        with self._session(write=True) as session:
+        with self.db.session(write=True) as session:
             session.exec(
                 update(InterviewRow)
                 .where(col(InterviewRow.id) == interview_id)

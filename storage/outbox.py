@@ -21,7 +21,7 @@ from sqlalchemy import select as core_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from storage.base import Store
+from storage.base import Database
 from storage.rows import INTERVIEW, OUTBOX, utc
 from storage.tables import OutboxRow
 
@@ -133,15 +133,20 @@ _SENT = (
 )
 
 
-class OutboxStore(Store):
-    def _claim(self, statement: Any, outgoing: Sequence[Outgoing], now: datetime) -> bool:
-        with self._session(write=True) as session:
+class OutboxStore:
+    """The outbox: what is owed to Slack, leased, sent, retried, given up on (dead letters)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def claim(self, statement: Any, outgoing: Sequence[Outgoing], now: datetime) -> bool:
+        with self.db.session(write=True) as session:
             result = session.exec(statement)
             if result.rowcount != 1:
                 session.rollback()
                 return False
             try:
-                self._add_outgoing(session, outgoing, now)
+                self.add_outgoing(session, outgoing, now)
                 session.commit()
             except IntegrityError:  # the same message is already owed: the claim was a repeat
                 session.rollback()
@@ -150,9 +155,9 @@ class OutboxStore(Store):
 
     def enqueue(self, *, outgoing: Sequence[Outgoing], now: datetime) -> bool:
         """Owe these messages; False (and nothing written) if any key was already owed."""
-        with self._session(write=True) as session:
+        with self.db.session(write=True) as session:
             try:
-                self._add_outgoing(session, outgoing, now)
+                self.add_outgoing(session, outgoing, now)
                 session.commit()
             except IntegrityError:
                 session.rollback()
@@ -160,7 +165,7 @@ class OutboxStore(Store):
             return True
 
     @staticmethod
-    def _add_outgoing(session: Session | Connection, outgoing: Sequence[Outgoing], now: datetime) -> None:
+    def add_outgoing(session: Session | Connection, outgoing: Sequence[Outgoing], now: datetime) -> None:
         if not outgoing:
             return
         session.execute(  # a plain INSERT: no ORM objects to track for rows nobody reads back here
@@ -186,7 +191,7 @@ class OutboxStore(Store):
         """(id, lane) of pending calls that are due and not leased, oldest first: at most one per
         message (the oldest still owed), in the lane of its channel (else of the message itself)."""
         earlier = OUTBOX.alias("earlier")
-        with self._reads() as connection:  # every delivery pass starts here
+        with self.db.reads() as connection:  # every delivery pass starts here
             rows = connection.execute(
                 core_select(OUTBOX.c.id, OUTBOX.c.subject, OUTBOX.c.payload)
                 .where(
@@ -211,7 +216,7 @@ class OutboxStore(Store):
         leased to another sender are left out."""
         if not outbox_ids:
             return {}
-        with self._one_statement() as connection:
+        with self.db.one_statement() as connection:
             rows = connection.execute(
                 _LEASE, {"outbox_ids": list(outbox_ids), "now": now, "until": now + lease}
             ).all()
@@ -232,7 +237,7 @@ class OutboxStore(Store):
         }
 
     def outbox_sent(self, *, outbox_id: int, now: datetime, channel: str | None, ts: str | None) -> None:
-        with self._one_statement() as connection:
+        with self.db.one_statement() as connection:
             connection.execute(_SENT, {"outbox_id": outbox_id, "now": now, "channel": channel, "ts": ts})
 
     def outbox_retry(self, *, outbox_id: int, at: datetime, error: str, unsure: bool = False) -> None:
@@ -240,13 +245,13 @@ class OutboxStore(Store):
         values: dict[str, Any] = {"next_attempt_at": at, "claimed_until": None, "last_error": error[:2000]}
         if unsure:
             values["unsure"] = True
-        with self._one_statement() as connection:
+        with self.db.one_statement() as connection:
             connection.execute(update(OUTBOX).where(OUTBOX.c.id == outbox_id).values(**values))
 
     def outbox_failed(self, *, outbox_id: int, error: str, subject: str | None = None) -> int:
         """Give up on a call (a dead letter). Given its `subject` (the call was the post itself), every
         call still owed about that message goes with it; returns how many calls were given up."""
-        with self._transaction() as connection:
+        with self.db.transaction() as connection:
             done = connection.execute(
                 update(OUTBOX)
                 .where(OUTBOX.c.id == outbox_id)
@@ -266,7 +271,7 @@ class OutboxStore(Store):
 
     def outbox_status(self, *, key: str) -> str | None:
         """pending, sent or failed; None if this call was never owed."""
-        with self._reads() as connection:
+        with self.db.reads() as connection:
             return connection.execute(select(OutboxRow.status).where(OutboxRow.key == key)).scalar()
 
     def dead_letters(
@@ -280,7 +285,7 @@ class OutboxStore(Store):
             query = query.join(INTERVIEW, INTERVIEW.c.id == OUTBOX.c.interview_id).where(
                 INTERVIEW.c.recruiter_id == recruiter_id
             )
-        with self._reads() as connection:
+        with self.db.reads() as connection:
             rows = connection.execute(query.order_by(OUTBOX.c.id.desc()).limit(limit)).all()
         return [
             DeadLetter(
@@ -300,7 +305,7 @@ class OutboxStore(Store):
     def retry_dead_letter(self, *, outbox_id: int, now: datetime) -> list[str]:
         """Owe a dead letter again, from now (and, for a post, the calls about it that died with it);
         the keys re-queued, none if it is not a dead letter."""
-        with self._transaction() as connection:
+        with self.db.transaction() as connection:
             row = connection.execute(
                 select(OUTBOX.c.key, OUTBOX.c.subject).where(
                     OUTBOX.c.id == outbox_id, OUTBOX.c.status == "failed"
@@ -321,12 +326,12 @@ class OutboxStore(Store):
 
     def is_owed(self, *, key: str) -> bool:
         """Whether this message was ever owed (sent, pending or failed)."""
-        with self._session() as session:
+        with self.db.session() as session:
             return session.exec(select(OutboxRow.id).where(OutboxRow.key == key)).first() is not None
 
     def sent_message(self, *, key: str) -> SentMessage | None:
         """Where an owed message landed, once it has been sent."""
-        with self._session() as session:
+        with self.db.session() as session:
             row = session.exec(
                 select(OutboxRow).where(OutboxRow.key == key, OutboxRow.status == "sent")
             ).first()
@@ -336,7 +341,7 @@ class OutboxStore(Store):
 
     def sent_posts(self, *, interview_id: int) -> list[str]:
         """Keys of this interview's messages that were posted (so they can be edited later)."""
-        with self._session() as session:
+        with self.db.session() as session:
             return list(
                 session.exec(
                     select(OutboxRow.key).where(
@@ -349,7 +354,7 @@ class OutboxStore(Store):
             )
 
     def outbox_counts(self, *, interview_id: int | None = None) -> OutboxCounts:
-        with self._session() as session:
+        with self.db.session() as session:
             query = select(OutboxRow.status, func.count(col(OutboxRow.id))).group_by(col(OutboxRow.status))
             errors_query = select(OutboxRow.last_error).where(OutboxRow.status == "failed")
             if interview_id is not None:

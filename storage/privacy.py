@@ -9,7 +9,7 @@ from sqlalchemy import delete, func, insert, update
 from sqlmodel import col, select
 
 from bot.domain.models import AuditEntry, InterviewStatus
-from storage.base import Store, panelist_submitted
+from storage.base import Database, panelist_submitted
 from storage.rows import utc
 from storage.tables import (
     AuditRow,
@@ -23,7 +23,12 @@ from storage.tables import (
 AUDIT_DETAIL_MAX = 200
 
 
-class PrivacyStore(Store):
+class PrivacyStore:
+    """The audit trail, tracked exports, panel changes and what retention must erase."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
     def record_audit(
         self,
         *,
@@ -35,7 +40,7 @@ class PrivacyStore(Store):
         detail: str = "",
     ) -> None:
         """Add one line to the audit trail (ids and action names only: it is kept after erasure)."""
-        with self._transaction() as connection:
+        with self.db.transaction() as connection:
             connection.execute(
                 insert(AuditRow).values(
                     at=now,
@@ -49,7 +54,7 @@ class PrivacyStore(Store):
 
     def audit_trail(self, *, interview_id: int, limit: int = 200) -> list[AuditEntry]:
         """An interview's trail, oldest first."""
-        with self._session() as session:
+        with self.db.session() as session:
             rows = session.exec(
                 select(AuditRow)
                 .where(AuditRow.interview_id == interview_id)
@@ -63,7 +68,7 @@ class PrivacyStore(Store):
 
     def manages_any(self, *, user_id: str) -> bool:
         """Whether this person is the hiring manager of any interview."""
-        with self._session() as session:
+        with self.db.session() as session:
             found = session.exec(
                 select(InterviewRow.id).where(InterviewRow.hiring_manager_id == user_id).limit(1)
             ).first()
@@ -74,7 +79,7 @@ class PrivacyStore(Store):
     ) -> None:
         """Remember an uploaded export and which interviews it holds; each one's trail says who took it."""
         ids = sorted(set(interview_ids))
-        with self._session(write=True) as session:
+        with self.db.session(write=True) as session:
             row = ExportFileRow(file_id=file_id, user_id=user_id, uploaded_at=now)
             session.add(row)
             session.flush()
@@ -99,7 +104,7 @@ class PrivacyStore(Store):
 
     def exports_holding(self, *, interview_id: int) -> list[str]:
         """File ids of uploaded exports, not yet deleted, that hold this interview."""
-        with self._session() as session:
+        with self.db.session() as session:
             return list(
                 session.exec(
                     select(ExportFileRow.file_id)
@@ -122,7 +127,7 @@ class PrivacyStore(Store):
     ) -> bool:
         """Add and remove panelists (a removed one's debrief goes with them) while the interview is
         scheduled or collecting; False if it is past that."""
-        with self._session(write=True) as session:
+        with self.db.session(write=True) as session:
             touched = session.exec(
                 update(InterviewRow)
                 .where(
@@ -167,7 +172,7 @@ class PrivacyStore(Store):
 
     def unsubmitted(self, *, interview_id: int, user_id: str) -> bool:
         """Whether this panelist is on the panel and has not submitted."""
-        with self._session() as session:
+        with self.db.session() as session:
             return (
                 session.exec(
                     select(PanelistRow.id).where(
@@ -181,7 +186,7 @@ class PrivacyStore(Store):
 
     def expired_page(self, *, before: datetime, limit: int) -> list[int]:
         """A page of interviews that ended before `before` and still hold personal data, oldest first."""
-        with self._session() as session:
+        with self.db.session() as session:
             ids = session.exec(
                 select(InterviewRow.id)
                 .where(col(InterviewRow.ends_at) < before, col(InterviewRow.erased_at).is_(None))

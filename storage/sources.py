@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from bot.domain.sources import Known, Snapshot, SourceStatus
+from storage.base import Database
 from storage.outbox import OutboxStore, Outgoing
 from storage.rows import utc_or_none
 from storage.tables import InterviewRow, SourceLinkRow, SourceStateRow
@@ -17,14 +18,20 @@ from storage.tables import InterviewRow, SourceLinkRow, SourceStateRow
 STALE_RESERVATION = timedelta(minutes=15)
 
 
-class SourceStore(OutboxStore):
+class SourceStore:
+    """Imported interviews' external keys, and each source's cursor, claim and health."""
+
+    def __init__(self, db: Database, *, outbox: OutboxStore) -> None:
+        self.db = db
+        self.outbox = outbox
+
     # -- links: one interview per external key ------------------------------------------------
     def reserve_key(self, *, key: str, source: str, now: datetime) -> bool:
         """Take an external key before its interview is created; False if it is taken (by another
         process, or by a webhook racing a poll): the unique key makes two interviews impossible.
         A reservation left without an interview for `STALE_RESERVATION` (its process died before
         creating it) is taken over, so a crash never loses an interview for good."""
-        with self._session(write=True) as session:
+        with self.db.session(write=True) as session:
             session.add(SourceLinkRow(key=key, source=source, created_at=now, updated_at=now))
             try:
                 session.commit()
@@ -45,7 +52,7 @@ class SourceStore(OutboxStore):
 
     def release_key(self, *, key: str) -> None:
         """Give a reserved key back when its interview could not be created."""
-        with self._session(write=True) as session:
+        with self.db.session(write=True) as session:
             session.exec(
                 delete(SourceLinkRow).where(
                     col(SourceLinkRow.key) == key, col(SourceLinkRow.interview_id).is_(None)
@@ -55,7 +62,7 @@ class SourceStore(OutboxStore):
 
     def link(self, *, key: str, interview_id: int, applied: Snapshot, version: str, now: datetime) -> None:
         """Record what the sync wrote to this key's interview."""
-        with self._session(write=True) as session:
+        with self.db.session(write=True) as session:
             session.exec(
                 update(SourceLinkRow)
                 .where(col(SourceLinkRow.key) == key)
@@ -65,7 +72,7 @@ class SourceStore(OutboxStore):
 
     def known(self, *, source: str, keys: Sequence[str] | None = None) -> dict[str, Known]:
         """Every linked interview of a source (or just these keys), as reconcile wants them."""
-        with self._session() as session:
+        with self.db.session() as session:
             query = select(SourceLinkRow).where(
                 col(SourceLinkRow.source) == source, col(SourceLinkRow.interview_id).is_not(None)
             )
@@ -75,7 +82,7 @@ class SourceStore(OutboxStore):
             rows = session.exec(
                 select(InterviewRow).where(col(InterviewRow.id).in_([link.interview_id for link in links]))
             ).all()
-            interviews = {i.id: i for i in self._interviews(session, rows)}
+            interviews = {i.id: i for i in self.db.interviews(session, rows)}
         found: dict[str, Known] = {}
         for link in links:
             interview = interviews.get(link.interview_id or 0)
@@ -90,7 +97,7 @@ class SourceStore(OutboxStore):
 
     def origin(self, *, interview_id: int) -> tuple[str, Known] | None:
         """(source, link) of an imported interview, for `/debrief status`; None for a manual one."""
-        with self._session() as session:
+        with self.db.session() as session:
             link = session.exec(
                 select(SourceLinkRow).where(SourceLinkRow.interview_id == interview_id)
             ).first()
@@ -104,7 +111,7 @@ class SourceStore(OutboxStore):
         self, *, name: str, kind: str, now: datetime, interval: timedelta, force: bool = False
     ) -> bool:
         """Take this interval's sync of a source: of all processes asking, one gets True."""
-        with self._session(write=True) as session:
+        with self.db.session(write=True) as session:
             if session.get(SourceStateRow, name) is None:
                 session.add(SourceStateRow(name=name, kind=kind))
                 try:
@@ -124,7 +131,7 @@ class SourceStore(OutboxStore):
 
     def add_imported(self, *, name: str, kind: str, count: int) -> None:
         """Count interviews a source pushed (a webhook) outside a claimed sync."""
-        with self._session(write=True) as session:
+        with self.db.session(write=True) as session:
             if session.get(SourceStateRow, name) is None:
                 session.add(SourceStateRow(name=name, kind=kind))
                 try:
@@ -139,19 +146,19 @@ class SourceStore(OutboxStore):
             session.commit()
 
     def source_cursor(self, *, name: str) -> str:
-        with self._session() as session:
+        with self.db.session() as session:
             row = session.get(SourceStateRow, name)
             return row.cursor if row is not None else ""
 
     def save_cursor(self, *, name: str, cursor: str) -> None:
         """Progress made (a page imported): kept even if a later page fails."""
-        with self._session(write=True) as session:
+        with self.db.session(write=True) as session:
             session.exec(update(SourceStateRow).where(col(SourceStateRow.name) == name).values(cursor=cursor))
             session.commit()
 
     def source_succeeded(self, *, name: str, imported: int, now: datetime, note: str | None = None) -> None:
         """A good sync ends an outage; `note` keeps what was skipped (a malformed event) visible."""
-        with self._session(write=True) as session:
+        with self.db.session(write=True) as session:
             session.exec(
                 update(SourceStateRow)
                 .where(col(SourceStateRow.name) == name)
@@ -167,7 +174,7 @@ class SourceStore(OutboxStore):
 
     def source_failed(self, *, name: str, error: str, now: datetime) -> SourceStatus:
         """Record an error; the outage starts at the first failure since the last success."""
-        with self._session(write=True) as session:
+        with self.db.session(write=True) as session:
             session.exec(
                 update(SourceStateRow).where(col(SourceStateRow.name) == name).values(last_error=error[:2000])
             )
@@ -183,7 +190,7 @@ class SourceStore(OutboxStore):
 
     def claim_alert(self, *, name: str, outgoing: Sequence[Outgoing], now: datetime) -> bool:
         """Mark this outage as told (once) and owe the messages that tell it."""
-        return self._claim(
+        return self.outbox.claim(
             update(SourceStateRow)
             .where(col(SourceStateRow.name) == name, col(SourceStateRow.alerted).is_(False))
             .values(alerted=True),
@@ -192,17 +199,17 @@ class SourceStore(OutboxStore):
         )
 
     def source_status(self, *, name: str) -> SourceStatus | None:
-        with self._session() as session:
+        with self.db.session() as session:
             row = session.get(SourceStateRow, name)
             return None if row is None else _status(row)
 
     def source_alerted(self, *, name: str) -> bool:
-        with self._session() as session:
+        with self.db.session() as session:
             row = session.get(SourceStateRow, name)
             return bool(row and row.alerted)
 
     def source_statuses(self) -> list[SourceStatus]:
-        with self._session() as session:
+        with self.db.session() as session:
             return [
                 _status(row)
                 for row in session.exec(select(SourceStateRow).order_by(col(SourceStateRow.name)))

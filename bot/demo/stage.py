@@ -64,7 +64,7 @@ class Stage:
             raise TimeoutError("the bot is still sending what a request owed")
         repository = self.bot.repository
         while (
-            repository.outbox_counts().in_flight
+            repository.outbox.outbox_counts().in_flight
             or read_health(repository.engine, now=self.bot.clock()).pending
         ):
             if time.monotonic() > deadline:

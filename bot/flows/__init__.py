@@ -6,7 +6,7 @@ Slack outage between the two loses nothing, and a repeated claim sends nothing t
 
 One class per area, each given what it uses; `Flows` only builds them and wires them to the courier:
 
-    access       who may do what (bot/policy.py), refusals audited; the interview lookup
+    gate         who may do what (bot/policy.py), refusals audited; the interview lookup
     announcer    the prompt and the summary an interview is owed, once each
     debriefs     interviewers: open, write, edit, snooze; Home tabs; who said what
     pipeline     recruiters and hiring managers: schedule ... decide, status; channel set-up
@@ -23,20 +23,20 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.channels import Channels
+from bot.courier import Courier
 from bot.domain.summary_types import Policy
 from bot.domain.worktime import WorkingWeek
-from bot.flows.access import Access
 from bot.flows.announce import Announcer
 from bot.flows.base import Timing, Zones
 from bot.flows.dead_letters import DeadLetters
 from bot.flows.debriefs import Debriefs
 from bot.flows.export import Export
+from bot.flows.gate import Gate
 from bot.flows.panels import Panels
 from bot.flows.pipeline import CHECK_CHANNEL, OWN_CHANNEL, Pipeline, Status
 from bot.flows.privacy import Privacy
 from bot.flows.render import Renderer
 from bot.flows.ticks import TickReport, Ticks
-from bot.outbox import Courier
 from storage.repository import Repository
 
 __all__ = ["Flows", "Status", "TickReport", "Timing", "Zones"]
@@ -48,7 +48,7 @@ class Flows:
 
     repository: Repository
     courier: Courier
-    access: Access
+    gate: Gate
     announcer: Announcer
     debriefs: Debriefs
     pipeline: Pipeline
@@ -74,20 +74,20 @@ class Flows:
     ) -> Flows:
         """The areas, each with its collaborators, and the courier told how to render, run our own
         tasks and report what it gave up on."""
-        access = Access(repository)
+        gate = Gate(repository)
         announcer = Announcer(
-            repository, access=access, policy=policy, channels=channels, per_candidate=per_candidate
+            repository, gate=gate, policy=policy, channels=channels, per_candidate=per_candidate
         )
         pipeline = Pipeline(
             repository,
-            access=access,
+            gate=gate,
             announcer=announcer,
             timing=timing,
             channels=channels,
             per_candidate=per_candidate,
             archive_after=archive_after,
         )
-        panels = Panels(repository, access=access, announcer=announcer, timing=timing)
+        panels = Panels(repository, gate=gate, announcer=announcer, timing=timing)
         dead_letters = DeadLetters(repository, panels=panels)
         renderer = Renderer(repository, summary=announcer.summary, deadline=timing.deadline)
         courier.render = renderer.render
@@ -98,18 +98,18 @@ class Flows:
         return cls(
             repository=repository,
             courier=courier,
-            access=access,
+            gate=gate,
             announcer=announcer,
             debriefs=Debriefs(
                 repository,
-                access=access,
+                gate=gate,
                 announcer=announcer,
                 channels=channels or courier.channels,
                 timing=timing,
             ),
             pipeline=pipeline,
             panels=panels,
-            privacy=Privacy(repository, access=access),
+            privacy=Privacy(repository, gate=gate),
             export=Export(repository),
             ticks=Ticks(
                 repository,

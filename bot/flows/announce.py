@@ -9,9 +9,9 @@ from bot.channels import Channels
 from bot.domain.models import Interview
 from bot.domain.summary import summarise
 from bot.domain.summary_types import Policy, Summary
-from bot.flows.access import Access
 from bot.flows.base import post
 from bot.flows.connect import prompt_elsewhere, summary_in_private
+from bot.flows.gate import Gate
 from bot.flows.render import owed_message
 from bot.views.common import mention
 from storage.repository import Outgoing, Repository
@@ -24,20 +24,20 @@ class Announcer:
         self,
         repository: Repository,
         *,
-        access: Access,
+        gate: Gate,
         policy: Policy,
         channels: Channels | None = None,
         per_candidate: bool = False,
     ) -> None:
         self.repository = repository
-        self.access = access
+        self.gate = gate
         self.policy = policy
         self.channels = channels
         self.per_candidate = per_candidate
 
     def summary(self, interview: Interview, *, final: bool = True) -> Summary:
-        debriefs = self.repository.list_debriefs(interview_id=interview.id)
-        history = self.repository.past_panels(
+        debriefs = self.repository.debriefs.list_debriefs(interview_id=interview.id)
+        history = self.repository.debriefs.past_panels(
             interviewer_ids=interview.interviewer_ids, before=interview.ends_at
         )
         return summarise(interview, debriefs, final=final, policy=self.policy, history=history)
@@ -48,11 +48,11 @@ class Announcer:
         """Owe the summary: posted the first time, updated in place after that (with `note` in its thread).
         Rendered when sent, from the interview as it is then (bot/flows/render.py)."""
         first = f"summary:{interview.id}"
-        if not self.repository.is_owed(key=first):
+        if not self.repository.outbox.is_owed(key=first):
             if self.is_external(interview.channel_id):
                 return summary_in_private(interview)
             return [owed_message(first, "summary", interview.id, interview.channel_id)]
-        revision = self.repository.next_summary_revision(interview_id=interview.id, now=now)
+        revision = self.repository.lifecycle.next_summary_revision(interview_id=interview.id, now=now)
         owed = [
             owed_message(
                 f"summary_update:{interview.id}:{revision}",
@@ -77,9 +77,9 @@ class Announcer:
 
     def refresh_summary(self, interview_id: int, *, now: datetime, note: str = "") -> None:
         """Re-render a posted summary in place (a decision, a follow-up note, a late debrief)."""
-        interview = self.access.interview(interview_id=interview_id)
-        if self.repository.is_owed(key=f"summary:{interview.id}"):
-            self.repository.enqueue(
+        interview = self.gate.interview(interview_id=interview_id)
+        if self.repository.outbox.is_owed(key=f"summary:{interview.id}"):
+            self.repository.outbox.enqueue(
                 outgoing=self.summary_outgoing(interview, self.summary(interview), now=now, note=note),
                 now=now,
             )
@@ -87,7 +87,10 @@ class Announcer:
     def prompt(self, interview: Interview, *, now: datetime) -> bool:
         """Claim the prompt (once) and owe the channel post and a DM to each interviewer; in
         per-candidate mode, once the candidate's channel is made (or given up on)."""
-        if self.per_candidate and self.repository.outbox_status(key=f"channel:{interview.id}") == "pending":
+        if (
+            self.per_candidate
+            and self.repository.outbox.outbox_status(key=f"channel:{interview.id}") == "pending"
+        ):
             return False
         return self.owe_prompt(interview, now=now)
 
@@ -102,13 +105,13 @@ class Announcer:
             owed_message(f"prompt_dm:{interview.id}:{user}", "prompt_dm", interview.id, user)
             for user in interview.interviewer_ids
         ]
-        return self.repository.claim_prompt(interview_id=interview.id, now=now, outgoing=owed)
+        return self.repository.claims.claim_prompt(interview_id=interview.id, now=now, outgoing=owed)
 
     def summarise_if_due(self, *, interview_id: int, now: datetime) -> bool:
         """Post this interview's summary now if everyone is in (or its deadline has passed)."""
-        if not self.repository.summary_due(interview_id=interview_id, now=now):
+        if not self.repository.claims.summary_due(interview_id=interview_id, now=now):
             return False
-        return self.summarise(self.access.interview(interview_id=interview_id), now=now)
+        return self.summarise(self.gate.interview(interview_id=interview_id), now=now)
 
     def summarise(self, interview: Interview, *, now: datetime) -> bool:
         """Claim the summary (once) and owe its message, and what is private (notes, calibration) to the
@@ -146,7 +149,7 @@ class Announcer:
                     {"text": f"Debriefs for {interview.short_id} closed without one from {names}."},
                 )
             )
-        return self.repository.claim_summary(
+        return self.repository.claims.claim_summary(
             interview_id=interview.id, now=now, final=True, verdict=summary.verdict.kind.value, outgoing=owed
         )
 

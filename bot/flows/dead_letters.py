@@ -26,13 +26,13 @@ class DeadLetters:
             return
         if item.kind == "notice" or item.interview_id is None:
             return  # a notice about a notice would loop; with no interview, only the logs can tell
-        interview = self.repository.get_interview(interview_id=item.interview_id)
+        interview = self.repository.interviews.get_interview(interview_id=item.interview_id)
         if interview is None:
             return
         recipient = str(item.payload.get("channel", ""))
         line = undelivered_line(item.kind, recipient, error)
         message = undelivered_notice(interview, line, private_channel_hint=recipient.startswith(("C", "G")))
-        self.repository.enqueue(
+        self.repository.outbox.enqueue(
             outgoing=[
                 post(
                     f"undeliverable:{item.subject}",

@@ -8,9 +8,9 @@ from datetime import datetime
 from bot.channels import Channels
 from bot.domain.models import Debrief, DebriefAnswers, Interview, InterviewStatus
 from bot.domain.validation import InvalidInput, NotAllowed, validate_answers
-from bot.flows.access import Access
 from bot.flows.announce import Announcer
 from bot.flows.base import Timing, in_range, no_interview
+from bot.flows.gate import Gate
 from bot.flows.render import owed_message
 from bot.policy import Action, Actor
 from bot.views.common import mention
@@ -26,13 +26,13 @@ class Debriefs:
         self,
         repository: Repository,
         *,
-        access: Access,
+        gate: Gate,
         announcer: Announcer,
         channels: Channels,
         timing: Timing,
     ) -> None:
         self.repository = repository
-        self.access = access
+        self.gate = gate
         self.announcer = announcer
         self.channels = channels
         self.timing = timing
@@ -42,21 +42,23 @@ class Debriefs:
         manager); recruiters also every interview's state."""
         repo = self.repository
         user_id = actor.user_id
-        sees_all = self.access.allowed(Action.SEE_ALL, actor)
-        verdicts = repo.by_status(
+        sees_all = self.gate.allowed(Action.SEE_ALL, actor)
+        verdicts = repo.interviews.by_status(
             status=InterviewStatus.SUMMARISED, hiring_manager_id=None if sees_all else user_id, limit=10
         )
-        pending = repo.by_status(
+        pending = repo.interviews.by_status(
             status=InterviewStatus.SUMMARISED, hiring_manager_id=user_id, undecided=True, limit=10
         )
-        awaiting = repo.by_status(status=InterviewStatus.COLLECTING, limit=11) if sees_all else []
+        awaiting = repo.interviews.by_status(status=InterviewStatus.COLLECTING, limit=11) if sees_all else []
         return HomeData(
-            waiting=repo.waiting_for(user_id=user_id, limit=11),
-            upcoming=repo.upcoming_for(user_id=user_id, now=now, limit=30),
-            editable=repo.editable_for(user_id=user_id, limit=11),
+            waiting=repo.interviews.waiting_for(user_id=user_id, limit=11),
+            upcoming=repo.interviews.upcoming_for(user_id=user_id, now=now, limit=30),
+            editable=repo.interviews.editable_for(user_id=user_id, limit=11),
             is_recruiter=sees_all,
-            awaiting=[(i, repo.missing(interview_id=i.id)) for i in awaiting],
-            scheduled=repo.by_status(status=InterviewStatus.SCHEDULED, limit=30) if sees_all else [],
+            awaiting=[(i, repo.claims.missing(interview_id=i.id)) for i in awaiting],
+            scheduled=repo.interviews.by_status(status=InterviewStatus.SCHEDULED, limit=30)
+            if sees_all
+            else [],
             verdicts=verdicts,
             pending_decisions=pending,
             links=self.summary_links([*verdicts, *pending]),
@@ -66,8 +68,10 @@ class Debriefs:
     def needs_attention(self, *, recruiter_id: str) -> list[tuple[Interview, str]]:
         """Dead letters of the interviews this person scheduled, newest first, one line each."""
         found: list[tuple[Interview, str]] = []
-        for dead in self.repository.dead_letters(recruiter_id=recruiter_id, limit=10):
-            interview = dead.interview_id and self.repository.get_interview(interview_id=dead.interview_id)
+        for dead in self.repository.outbox.dead_letters(recruiter_id=recruiter_id, limit=10):
+            interview = dead.interview_id and self.repository.interviews.get_interview(
+                interview_id=dead.interview_id
+            )
             if interview:
                 found.append((interview, undelivered_line(dead.kind, dead.recipient, dead.error)))
         return found
@@ -76,7 +80,7 @@ class Debriefs:
         """Permalinks of posted summaries (the ones Slack will give us)."""
         links: dict[int, str] = {}
         for interview in interviews:
-            sent = self.repository.sent_message(key=f"summary:{interview.id}")
+            sent = self.repository.outbox.sent_message(key=f"summary:{interview.id}")
             link = sent and self.channels.permalink(sent.channel, sent.ts)
             if link:
                 links[interview.id] = link
@@ -87,13 +91,13 @@ class Debriefs:
     ) -> tuple[Interview, DebriefAnswers | None]:
         """The interview and the user's own earlier answers, if they may write a debrief for it."""
         interview, existing = (
-            self.repository.interview_and_debrief(interview_id=interview_id, interviewer_id=user_id)
+            self.repository.debriefs.interview_and_debrief(interview_id=interview_id, interviewer_id=user_id)
             if in_range(interview_id)
             else (None, None)
         )
         if interview is None:
             raise no_interview(interview_id)
-        self.access.authorize(Action.WRITE_DEBRIEF, Actor(user_id), now=now, interview=interview)
+        self.gate.authorize(Action.WRITE_DEBRIEF, Actor(user_id), now=now, interview=interview)
         self._check_can_write(interview)
         if existing is not None and interview.status is InterviewStatus.SUMMARISED:
             raise NotAllowed(
@@ -120,7 +124,7 @@ class Debriefs:
             )
         ]
         late = interview.status is InterviewStatus.SUMMARISED
-        self.repository.save_debrief(
+        self.repository.debriefs.save_debrief(
             interview_id=interview_id,
             interviewer_id=user_id,
             answers=answers,
@@ -143,7 +147,7 @@ class Debriefs:
                     )
                     for reader in dict.fromkeys((interview.hiring_manager_id, interview.recruiter_id))
                 ]
-            self.repository.enqueue(outgoing=late_owed, now=now)
+            self.repository.outbox.enqueue(outgoing=late_owed, now=now)
         else:
             self.announcer.summarise_if_due(
                 interview_id=interview_id, now=now
@@ -162,14 +166,17 @@ class Debriefs:
 
     def snooze(self, *, interview_id: int, user_id: str, now: datetime) -> datetime:
         """Move this interviewer's next reminder `timing.snooze` later."""
-        interview = self.access.authorized_interview(
+        interview = self.gate.authorized_interview(
             Action.SNOOZE, Actor(user_id), interview_id=interview_id, now=now
         )
         self._check_can_write(interview)
-        if self.repository.get_debrief(interview_id=interview_id, interviewer_id=user_id) is not None:
+        if (
+            self.repository.debriefs.get_debrief(interview_id=interview_id, interviewer_id=user_id)
+            is not None
+        ):
             raise NotAllowed("You've already written this debrief: no more reminders.")
         until = now + self.timing.snooze
-        self.repository.snooze(interview_id=interview.id, user_id=user_id, until=until)
+        self.repository.claims.snooze(interview_id=interview.id, user_id=user_id, until=until)
         return until
 
     def who_said_what(
@@ -177,10 +184,10 @@ class Debriefs:
     ) -> tuple[Interview, list[Debrief]]:
         """Every debrief in full, for the hiring manager and recruiters only, once the summary is out;
         each opening is in the audit trail."""
-        interview = self.access.authorized_interview(
+        interview = self.gate.authorized_interview(
             Action.WHO_SAID_WHAT, actor, interview_id=interview_id, now=now
         )
         if interview.status is not InterviewStatus.SUMMARISED:
             raise NotAllowed("Individual debriefs open once the summary has posted.")
-        self.access.audit(actor.user_id, Action.WHO_SAID_WHAT, now=now, interview_id=interview_id)
-        return interview, self.repository.list_debriefs(interview_id=interview_id)
+        self.gate.audit(actor.user_id, Action.WHO_SAID_WHAT, now=now, interview_id=interview_id)
+        return interview, self.repository.debriefs.list_debriefs(interview_id=interview_id)

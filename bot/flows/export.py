@@ -22,7 +22,7 @@ class Export:
         writer = csv.writer(out)
         writer.writerow(_EXPORT_COLUMNS)
         held = []
-        for interview, debriefs in self.repository.between(start=start, end=end):
+        for interview, debriefs in self.repository.debriefs.between(start=start, end=end):
             held.append(interview.id)
             rows: list[Debrief | None] = list(debriefs) or [None]
             for debrief in rows:

@@ -8,9 +8,9 @@ from datetime import datetime
 
 from bot.domain.models import Interview, InterviewStatus
 from bot.domain.validation import MAX_PANEL, NotAllowed
-from bot.flows.access import Access
 from bot.flows.announce import Announcer
 from bot.flows.base import Timing, post
+from bot.flows.gate import Gate
 from bot.flows.render import owed_message
 from bot.policy import Action
 from bot.views.common import mention
@@ -23,11 +23,9 @@ GONE = frozenset({"user_disabled", "account_inactive"})  # Slack's answers about
 class Panels:
     """Changes a panel and owes what follows from it (DMs to new members, the prompt re-rendered)."""
 
-    def __init__(
-        self, repository: Repository, *, access: Access, announcer: Announcer, timing: Timing
-    ) -> None:
+    def __init__(self, repository: Repository, *, gate: Gate, announcer: Announcer, timing: Timing) -> None:
         self.repository = repository
-        self.access = access
+        self.gate = gate
         self.announcer = announcer
         self.timing = timing
 
@@ -43,7 +41,7 @@ class Panels:
         """Add and remove interviewers any time before the summary: a new member of a prompted panel
         is prompted, the channel prompt shows the new panel, and the summary waits only for the
         panel as it is now. One operation for a recruiter's command and for synced calendars."""
-        before = self.access.interview(interview_id=interview_id)
+        before = self.gate.interview(interview_id=interview_id)
         add = [u for u in dict.fromkeys(add) if not before.on_panel(u)]
         remove = [u for u in dict.fromkeys(remove) if before.on_panel(u)]
         size = len(before.interviewer_ids) - len(remove) + len(add)
@@ -55,7 +53,7 @@ class Panels:
             raise NotAllowed(f"The summary for {before.short_id} has posted: its panel can't change now.")
         if not add and not remove:
             return before
-        if not self.repository.change_panel(
+        if not self.repository.privacy.change_panel(
             interview_id=interview_id,
             add=add,
             remove=remove,
@@ -63,10 +61,10 @@ class Panels:
             now=now,
         ):
             raise NotAllowed(f"The summary for {before.short_id} has posted: its panel can't change now.")
-        interview = self.access.interview(interview_id=interview_id)
+        interview = self.gate.interview(interview_id=interview_id)
         if by is not None:
             detail = " ".join([*(f"+{u}" for u in add), *(f"-{u}" for u in remove)])
-            self.access.audit(by, Action.PANEL, now=now, interview_id=interview_id, detail=detail)
+            self.gate.audit(by, Action.PANEL, now=now, interview_id=interview_id, detail=detail)
         if interview.status is InterviewStatus.COLLECTING:
             self._follow_panel(interview, add, now=now)
             self.announcer.summarise_if_due(interview_id=interview_id, now=now)
@@ -78,9 +76,9 @@ class Panels:
         owed = [
             owed_message(f"prompt_dm:{interview.id}:{user}", "prompt_dm", interview.id, user)
             for user in added
-            if not self.repository.is_owed(key=f"prompt_dm:{interview.id}:{user}")
+            if not self.repository.outbox.is_owed(key=f"prompt_dm:{interview.id}:{user}")
         ]
-        if self.repository.is_owed(key=f"prompt:{interview.id}"):
+        if self.repository.outbox.is_owed(key=f"prompt:{interview.id}"):
             owed.append(
                 owed_message(
                     f"prompt_update:{interview.id}:{stamp}",
@@ -91,7 +89,7 @@ class Panels:
                     of=f"prompt:{interview.id}",
                 )
             )
-        if self.repository.owns_channel(interview_id=interview.id) and added:
+        if self.repository.lifecycle.owns_channel(interview_id=interview.id) and added:
             owed.append(
                 Outgoing(
                     key=f"invite:{interview.id}:{stamp}",
@@ -101,15 +99,15 @@ class Panels:
                     interview_id=interview.id,
                 )
             )
-        self.repository.enqueue(outgoing=owed, now=now)
+        self.repository.outbox.enqueue(outgoing=owed, now=now)
 
     def panelist_gone(self, *, interview_id: int, user_id: str, now: datetime) -> bool:
         """A deactivated interviewer won't submit: take them off the panel (unless their debrief is in),
         tell the recruiter, and let the panel complete without them. The only interviewer stays (a
         panel needs one): the recruiter is told to add someone or cancel."""
-        interview = self.access.interview(interview_id=interview_id)
+        interview = self.gate.interview(interview_id=interview_id)
         if interview.status not in (InterviewStatus.SCHEDULED, InterviewStatus.COLLECTING) or not (
-            self.repository.unsubmitted(interview_id=interview_id, user_id=user_id)
+            self.repository.privacy.unsubmitted(interview_id=interview_id, user_id=user_id)
         ):
             return False
         alone = len(interview.interviewer_ids) < 2
@@ -127,5 +125,5 @@ class Panels:
         notice = post(
             f"gone:{interview_id}:{user_id}", "notice", interview_id, interview.recruiter_id, {"text": text}
         )
-        self.repository.enqueue(outgoing=[notice], now=now)
+        self.repository.outbox.enqueue(outgoing=[notice], now=now)
         return not alone

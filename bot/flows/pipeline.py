@@ -8,13 +8,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.channels import EXTERNAL, Channels, archived_channel_name, channel_name
+from bot.courier import TaskFailed
 from bot.domain.models import Decision, Interview, InterviewDraft, InterviewStatus
 from bot.domain.validation import InvalidInput, NotAllowed, validate_draft
-from bot.flows.access import Access
 from bot.flows.announce import Announcer
 from bot.flows.base import Timing
+from bot.flows.gate import Gate
 from bot.flows.render import owed_message
-from bot.outbox import TaskFailed
 from bot.policy import Action, Actor
 from bot.views.messages import undelivered_line
 from storage.repository import OutboxItem, Outgoing, Repository
@@ -33,7 +33,7 @@ class Status:
     edited_in_slack: bool = False  # imported, then changed in Slack: Slack's version wins
 
 
-# Our own outbox tasks (bot/outbox.py `Courier.tasks`): a scheduled interview's channel, after the ack.
+# Our own outbox tasks (bot/courier.py `Courier.tasks`): a scheduled interview's channel, after the ack.
 CHECK_CHANNEL = "debrief.check_channel"
 OWN_CHANNEL = "debrief.own_channel"
 
@@ -46,7 +46,7 @@ class Pipeline:
         self,
         repository: Repository,
         *,
-        access: Access,
+        gate: Gate,
         announcer: Announcer,
         timing: Timing,
         channels: Channels | None = None,
@@ -54,7 +54,7 @@ class Pipeline:
         archive_after: timedelta = timedelta(days=7),
     ) -> None:
         self.repository = repository
-        self.access = access
+        self.gate = gate
         self.announcer = announcer
         self.timing = timing
         self.channels = channels
@@ -80,7 +80,7 @@ class Pipeline:
         errors = validate_draft(draft, now=now, bot_user_id=bot_user_id)
         if errors:
             raise InvalidInput(errors)
-        interview = self.repository.create_interview(
+        interview = self.repository.interviews.create_interview(
             draft=draft,
             recruiter_id=recruiter_id,
             deadline=self.timing.deadline,
@@ -126,8 +126,8 @@ class Pipeline:
         """Per-candidate mode: a private channel for this candidate's huddle, with the people in it
         (safe to repeat: an earlier attempt's channel is found, not made twice)."""
         assert self.channels is not None and item.interview_id is not None
-        interview = self.access.interview(interview_id=item.interview_id)
-        if self.repository.owns_channel(interview_id=interview.id):
+        interview = self.gate.interview(interview_id=item.interview_id)
+        if self.repository.lifecycle.owns_channel(interview_id=interview.id):
             return {"channel": interview.channel_id}
         topic = f"Debrief for {interview.candidate} ({interview.role}, {interview.stage.label}) · {interview.short_id}"
         members = [*interview.interviewer_ids, interview.hiring_manager_id, interview.recruiter_id]
@@ -137,14 +137,14 @@ class Pipeline:
             )
         except RuntimeError as exc:  # every variant of the name is taken
             raise TaskFailed(str(exc)) from exc
-        self.repository.set_channel(interview_id=interview.id, channel_id=channel, own=True)
-        interview = self.access.interview(interview_id=interview.id)
+        self.repository.lifecycle.set_channel(interview_id=interview.id, channel_id=channel, own=True)
+        interview = self.gate.interview(interview_id=interview.id)
         if interview.ends_at <= now:  # the prompt waited for its channel
             self.announcer.owe_prompt(interview, now=now)
         return {"channel": channel}
 
     def check_reschedulable(self, *, interview_id: int) -> Interview:
-        interview = self.access.interview(interview_id=interview_id)
+        interview = self.gate.interview(interview_id=interview_id)
         if interview.status is not InterviewStatus.SCHEDULED:
             raise NotAllowed(
                 f"Interview {interview.short_id} has already ended or was cancelled: it can't be moved."
@@ -161,7 +161,7 @@ class Pipeline:
         now: datetime,
     ) -> Interview:
         """Move an interview that hasn't been prompted yet; its prompt and reminders move with it."""
-        before = self.access.interview(interview_id=interview_id)
+        before = self.gate.interview(interview_id=interview_id)
         if before.status is not InterviewStatus.SCHEDULED:
             raise NotAllowed(
                 f"Interview {before.short_id} has already ended or was cancelled: it can't be moved."
@@ -171,7 +171,7 @@ class Pipeline:
             errors = {"channel": EXTERNAL}
         if errors:
             raise InvalidInput(errors)
-        if not self.repository.reschedule(
+        if not self.repository.lifecycle.reschedule(
             interview_id=interview_id,
             draft=draft,
             deadline=self.timing.deadline,
@@ -179,31 +179,31 @@ class Pipeline:
             now=now,
         ):
             raise NotAllowed(f"Interview {before.short_id} changed while you were editing it: try again.")
-        interview = self.access.interview(interview_id=interview_id)
+        interview = self.gate.interview(interview_id=interview_id)
         if interview.ends_at <= now:
             self.announcer.prompt(interview, now=now)
         return interview
 
     def cancel(self, *, interview_id: int, user_id: str, now: datetime) -> Interview:
         """Cancel: nothing more is sent, and messages already posted say it was cancelled."""
-        before = self.access.interview(interview_id=interview_id)
-        was = self.repository.cancel(interview_id=interview_id, user_id=user_id, now=now)
+        before = self.gate.interview(interview_id=interview_id)
+        was = self.repository.lifecycle.cancel(interview_id=interview_id, user_id=user_id, now=now)
         if was is None:
             raise NotAllowed(f"Interview {before.short_id} is already cancelled or decided.")
-        self.access.audit(user_id, Action.CANCEL, now=now, interview_id=interview_id)
+        self.gate.audit(user_id, Action.CANCEL, now=now, interview_id=interview_id)
         owed = [
             owed_message(
                 f"cancel:{key}", "cancelled", interview_id, "", method="chat.update", of=key, by=user_id
             )
             for key in (f"prompt:{interview_id}", f"summary:{interview_id}")
-            if self.repository.is_owed(key=key)
+            if self.repository.outbox.is_owed(key=key)
         ]
-        self.repository.enqueue(outgoing=owed, now=now)
-        return self.access.interview(interview_id=interview_id)
+        self.repository.outbox.enqueue(outgoing=owed, now=now)
+        return self.gate.interview(interview_id=interview_id)
 
     def remind_now(self, *, interview_id: int, now: datetime) -> tuple[list[str], list[str]]:
         """DM the missing interviewers now (at most once an hour each): (reminded, skipped as too soon)."""
-        interview = self.access.interview(interview_id=interview_id)
+        interview = self.gate.interview(interview_id=interview_id)
         if (
             interview.status not in (InterviewStatus.COLLECTING, InterviewStatus.SUMMARISED)
             or interview.decision
@@ -211,9 +211,9 @@ class Pipeline:
             raise NotAllowed(f"Interview {interview.short_id} isn't waiting for debriefs.")
         reminded: list[str] = []
         skipped: list[str] = []
-        for user in self.repository.missing(interview_id=interview_id):
+        for user in self.repository.claims.missing(interview_id=interview_id):
             stamp = int(now.timestamp())
-            claimed = self.repository.claim_manual_reminder(
+            claimed = self.repository.claims.claim_manual_reminder(
                 interview_id=interview_id,
                 user_id=user,
                 now=now,
@@ -227,51 +227,51 @@ class Pipeline:
 
     def close(self, *, interview_id: int, now: datetime) -> Interview:
         """Post the summary now with whatever has arrived."""
-        interview = self.access.interview(interview_id=interview_id)
+        interview = self.gate.interview(interview_id=interview_id)
         if interview.status is not InterviewStatus.COLLECTING:
             raise NotAllowed(
                 f"Interview {interview.short_id} isn't collecting debriefs, so there's nothing to close."
             )
-        self.repository.close_now(interview_id=interview_id, now=now)
+        self.repository.lifecycle.close_now(interview_id=interview_id, now=now)
         self.announcer.summarise_if_due(interview_id=interview_id, now=now)
-        return self.access.interview(interview_id=interview_id)
+        return self.gate.interview(interview_id=interview_id)
 
     def extend(self, *, interview_id: int, now: datetime) -> Interview:
         """Give the panel another `timing.extend` (an Incomplete summary); the summary updates when it closes."""
-        interview = self.access.interview(interview_id=interview_id)
-        if not self.repository.reopen(
+        interview = self.gate.interview(interview_id=interview_id)
+        if not self.repository.lifecycle.reopen(
             interview_id=interview_id, deadline_at=now + self.timing.extend, now=now
         ):
             raise NotAllowed(f"Interview {interview.short_id} can't be extended now.")
         self.announcer.refresh_summary(
             interview_id, now=now, note=f"⏳ Deadline extended by {self.timing.extend.days * 24 or 24} h."
         )
-        return self.access.interview(interview_id=interview_id)
+        return self.gate.interview(interview_id=interview_id)
 
     def follow_up(self, *, interview_id: int, now: datetime) -> Interview:
         """Record the candidate's follow-up note (a sign of interest); a posted summary shows it."""
-        interview = self.access.interview(interview_id=interview_id)
+        interview = self.gate.interview(interview_id=interview_id)
         if interview.status is InterviewStatus.CANCELLED:
             raise NotAllowed(f"Interview {interview.short_id} was cancelled.")
-        if not self.repository.record_follow_up(interview_id=interview_id, now=now):
+        if not self.repository.lifecycle.record_follow_up(interview_id=interview_id, now=now):
             raise NotAllowed(f"A follow-up note from {interview.candidate} is already recorded.")
         self.announcer.refresh_summary(interview_id, now=now, note="💌 The candidate sent a follow-up note.")
-        return self.access.interview(interview_id=interview_id)
+        return self.gate.interview(interview_id=interview_id)
 
     def decide(self, *, interview_id: int, decision: Decision, actor: Actor, now: datetime) -> Interview:
         """The hiring manager's (or a recruiter's) decision, recorded once with who and when."""
-        interview = self.access.authorized_interview(Action.DECIDE, actor, interview_id=interview_id, now=now)
-        if not self.repository.record_decision(
+        interview = self.gate.authorized_interview(Action.DECIDE, actor, interview_id=interview_id, now=now)
+        if not self.repository.lifecycle.record_decision(
             interview_id=interview_id, decision=decision, user_id=actor.user_id, now=now
         ):
             raise NotAllowed(f"A decision on {interview.candidate} is already recorded.")
-        self.access.audit(
+        self.gate.audit(
             actor.user_id, Action.DECIDE, now=now, interview_id=interview_id, detail=decision.value
         )
         self.announcer.refresh_summary(interview_id, now=now)
-        if self.repository.owns_channel(interview_id=interview_id):
-            self.repository.enqueue(outgoing=self.archive_channel(interview, now=now), now=now)
-        return self.access.interview(interview_id=interview_id)
+        if self.repository.lifecycle.owns_channel(interview_id=interview_id):
+            self.repository.outbox.enqueue(outgoing=self.archive_channel(interview, now=now), now=now)
+        return self.gate.interview(interview_id=interview_id)
 
     def archive_channel(self, interview: Interview, *, now: datetime) -> list[Outgoing]:
         """Archive a per-candidate channel `archive_after` the decision, first renaming it and setting
@@ -302,21 +302,21 @@ class Pipeline:
 
     def list_open(self, *, page: int = 1) -> tuple[list[tuple[Interview, list[str]]], int]:
         """A page of upcoming and awaiting interviews with who is missing; and the total."""
-        interviews, total = self.repository.list_open(offset=(max(page, 1) - 1) * PAGE, limit=PAGE)
-        return [(i, self.repository.missing(interview_id=i.id)) for i in interviews], total
+        interviews, total = self.repository.interviews.list_open(offset=(max(page, 1) - 1) * PAGE, limit=PAGE)
+        return [(i, self.repository.claims.missing(interview_id=i.id)) for i in interviews], total
 
     def status(self, *, interview_id: int) -> Status:
-        interview = self.access.interview(interview_id=interview_id)
-        missing = tuple(self.repository.missing(interview_id=interview_id))
-        counts = self.repository.outbox_counts(interview_id=interview_id)
-        origin = self.repository.origin(interview_id=interview_id)
+        interview = self.gate.interview(interview_id=interview_id)
+        missing = tuple(self.repository.claims.missing(interview_id=interview_id))
+        counts = self.repository.outbox.outbox_counts(interview_id=interview_id)
+        origin = self.repository.sources.origin(interview_id=interview_id)
         return Status(
             interview=interview,
             submitted=tuple(u for u in interview.interviewer_ids if u not in missing),
             missing=missing,
             undelivered=tuple(
                 f"{undelivered_line(d.kind, d.recipient, d.error)} · outbox {d.id}"
-                for d in self.repository.dead_letters(interview_id=interview_id, limit=10)
+                for d in self.repository.outbox.dead_letters(interview_id=interview_id, limit=10)
             ),
             pending=counts.pending,
             origin=origin[0] if origin else None,

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from bot.channels import erased_channel_name
 from bot.domain.models import AuditEntry, Interview
 from bot.domain.validation import NotAllowed
-from bot.flows.access import Access
+from bot.flows.gate import Gate
 from bot.flows.render import ERASED_KIND, owed_message
 from storage.repository import Outgoing, Repository
 
@@ -18,14 +18,14 @@ RETENTION_PAGE = 100  # interviews erased per page: short transactions, however 
 class Privacy:
     """Erases an interview everywhere it went, and keeps the trail of who saw and did what."""
 
-    def __init__(self, repository: Repository, *, access: Access) -> None:
+    def __init__(self, repository: Repository, *, gate: Gate) -> None:
         self.repository = repository
-        self.access = access
+        self.gate = gate
         # Told the people whose Home tab may show an interview that was just erased (set by the app).
         self.on_erased: Callable[[Interview], None] | None = None
 
     def audit_trail(self, *, interview_id: int) -> tuple[Interview, list[AuditEntry]]:
-        return self.access.interview(interview_id=interview_id), self.repository.audit_trail(
+        return self.gate.interview(interview_id=interview_id), self.repository.privacy.audit_trail(
             interview_id=interview_id
         )
 
@@ -34,7 +34,7 @@ class Privacy:
     ) -> None:
         """Remember uploaded exports (so erasing any interview in them deletes them) and audit them."""
         for file_id in file_ids:
-            self.repository.record_export(
+            self.repository.privacy.record_export(
                 file_id=file_id, user_id=user_id, interview_ids=interview_ids, now=now
             )
 
@@ -42,24 +42,24 @@ class Privacy:
     def forget(self, *, interview_id: int, user_id: str, now: datetime) -> Interview:
         """GDPR erasure on request: the candidate's personal data and every debrief text go, in the
         database and everywhere in Slack; ratings stay for calibration; the audit trail says who."""
-        interview = self.access.interview(interview_id=interview_id)
+        interview = self.gate.interview(interview_id=interview_id)
         if not self.erase(interview, by=user_id, now=now):
-            if self.access.interview(interview_id=interview_id).erased_at is None:
+            if self.gate.interview(interview_id=interview_id).erased_at is None:
                 raise NotAllowed("Another erasure was writing at the same moment: try again.")
             raise NotAllowed(f"Interview {interview.short_id} was already erased.")
-        return self.access.interview(interview_id=interview_id)
+        return self.gate.interview(interview_id=interview_id)
 
     def apply_retention(self, *, now: datetime, days: int) -> int:
         """Erase every interview that ended more than `days` ago, a page at a time, to the end."""
         before = now - timedelta(days=days)
         erased = 0
         while True:
-            page = self.repository.expired_page(before=before, limit=RETENTION_PAGE)
+            page = self.repository.privacy.expired_page(before=before, limit=RETENTION_PAGE)
             if not page:
                 return erased
             won = 0
             for interview_id in page:
-                interview = self.repository.get_interview(interview_id=interview_id)
+                interview = self.repository.interviews.get_interview(interview_id=interview_id)
                 if interview is not None:
                     won += self.erase(interview, by="retention", now=now)
             erased += won
@@ -72,11 +72,11 @@ class Privacy:
         renamed and re-topiced (then archived), uploaded exports that hold it deleted. Nothing
         personal stays owed. False if it was already erased."""
         owed = []
-        for key in self.repository.sent_posts(interview_id=interview.id):
+        for key in self.repository.outbox.sent_posts(interview_id=interview.id):
             # Re-rendered when sent, from the erased interview (bot/flows/render.py). Named by where it
             # landed too, so each edit goes in its channel's order: in a per-candidate channel, before
             # the channel is archived (Slack refuses edits after).
-            sent = self.repository.sent_message(key=key)
+            sent = self.repository.outbox.sent_message(key=key)
             owed.append(
                 owed_message(
                     f"erase:{key}",
@@ -88,15 +88,15 @@ class Privacy:
                 )
             )
         # An archived channel can't be renamed: it lost the candidate's name when it was archived.
-        archived = self.repository.sent_message(key=f"archive:{interview.id}") is not None
-        if self.repository.owns_channel(interview_id=interview.id) and not archived:
+        archived = self.repository.outbox.sent_message(key=f"archive:{interview.id}") is not None
+        if self.repository.lifecycle.owns_channel(interview_id=interview.id) and not archived:
             owed += self._erase_channel(interview, now=now)
-        files = self.repository.exports_holding(interview_id=interview.id)
+        files = self.repository.privacy.exports_holding(interview_id=interview.id)
         owed += [
             Outgoing(key=f"delete_file:{f}", kind="delete_file", method="files.delete", payload={"file": f})
             for f in files
         ]
-        if not self.repository.erase(
+        if not self.repository.lifecycle.erase(
             interview_id=interview.id, by=by, now=now, outgoing=owed, deleted_files=files
         ):
             return False
@@ -123,7 +123,7 @@ class Privacy:
                 interview_id=interview.id,
             ),
         ]
-        if not self.repository.is_owed(key=f"archive:{interview.id}"):
+        if not self.repository.outbox.is_owed(key=f"archive:{interview.id}"):
             owed.append(
                 Outgoing(
                     key=f"archive:{interview.id}",

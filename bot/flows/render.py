@@ -85,7 +85,9 @@ class Renderer:
         if kind == "reminder":
             return reminder_dm(interview, deadline=deadline)
         if kind == "receipt":
-            debrief = self.repository.get_debrief(interview_id=interview.id, interviewer_id=recipient)
+            debrief = self.repository.debriefs.get_debrief(
+                interview_id=interview.id, interviewer_id=recipient
+            )
             if debrief is None:
                 return None
             return receipt_dm(interview, debrief.answers, replaced=bool(facts.get("replaced")))
@@ -95,7 +97,7 @@ class Renderer:
             wanted = facts.get("authors")
             notes = [
                 (d.interviewer_id, d.answers.private_note)
-                for d in self.repository.list_debriefs(interview_id=interview.id)
+                for d in self.repository.debriefs.list_debriefs(interview_id=interview.id)
                 if d.answers.private_note.strip() and (wanted is None or d.interviewer_id in wanted)
             ]
             return private_notes_dm(interview, notes) if notes else None
@@ -118,7 +120,7 @@ class Renderer:
         with self._lock:
             if interview_id in self._cache:
                 return self._cache[interview_id]
-        found = self.repository.get_interview(interview_id=interview_id)
+        found = self.repository.interviews.get_interview(interview_id=interview_id)
         with self._lock:
             self._cache[interview_id] = found
         return found

@@ -78,7 +78,7 @@ class SourceSync:
         """Sync every source whose interval is up (and that no other process has claimed)."""
         reports = []
         for source in self.sources:
-            if self.repository.claim_source(
+            if self.repository.sources.claim_source(
                 name=source.name, kind=source.kind, now=now, interval=self.claim_for, force=force
             ):
                 reports.append(self.sync(source, now=now))
@@ -92,10 +92,12 @@ class SourceSync:
         report = SyncReport(source=source.name, ran=True)
         try:
             self.people.warm_if_stale()
-            for batch in source.fetch(cursor=self.repository.source_cursor(name=source.name), now=now):
+            for batch in source.fetch(
+                cursor=self.repository.sources.source_cursor(name=source.name), now=now
+            ):
                 self.apply(source.name, batch, now=now, report=report)
                 if batch.cursor is not None:
-                    self.repository.save_cursor(name=source.name, cursor=batch.cursor)
+                    self.repository.sources.save_cursor(name=source.name, cursor=batch.cursor)
         except SourceError as exc:
             self._failed(source, str(exc), now=now, report=report)
         except SlackApiError as exc:
@@ -108,7 +110,9 @@ class SourceSync:
             if report.problems:
                 more = f" (and {len(report.problems) - 1} more)" if len(report.problems) > 1 else ""
                 note = f"{report.problems[0]}{more}"
-            self.repository.source_succeeded(name=source.name, imported=report.created, now=now, note=note)
+            self.repository.sources.source_succeeded(
+                name=source.name, imported=report.created, now=now, note=note
+            )
         for problem in report.problems:
             log.warning("%s: %s", source.name, problem)
         return report
@@ -118,9 +122,9 @@ class SourceSync:
         log.warning("source %s failed: %s", name, error)
         report.error = error
         if report.created:  # pages before the failure were imported, and count
-            self.repository.add_imported(name=name, kind=source.kind, count=report.created)
-        status = self.repository.source_failed(name=name, error=error, now=now)
-        alerted = self.repository.source_alerted(name=name)
+            self.repository.sources.add_imported(name=name, kind=source.kind, count=report.created)
+        status = self.repository.sources.source_failed(name=name, error=error, now=now)
+        alerted = self.repository.sources.source_alerted(name=name)
         if needs_alert(error_since=status.error_since, alerted=alerted, now=now):
             assert status.error_since is not None
             since = int(status.error_since.timestamp())
@@ -138,7 +142,7 @@ class SourceSync:
                 )
                 for target in targets
             ]
-            self.repository.claim_alert(name=name, outgoing=owed, now=now)
+            self.repository.sources.claim_alert(name=name, outgoing=owed, now=now)
 
     # -- one batch ------------------------------------------------------------------------------
     def apply(
@@ -157,7 +161,7 @@ class SourceSync:
             else:
                 wanted.append(want)
         keys = None if batch.window is not None else [w.key for w in wanted]
-        known = self.repository.known(source=name, keys=keys)
+        known = self.repository.sources.known(source=name, keys=keys)
         plan = reconcile(wanted, known, now=now, window=batch.window)
         for want in plan.create:
             self._create(name, want, now=now, report=report)
@@ -179,7 +183,7 @@ class SourceSync:
             )
         for want in wanted:
             if want.unresolved:
-                linked = self.repository.known(source=name, keys=[want.key]).get(want.key)
+                linked = self.repository.sources.known(source=name, keys=[want.key]).get(want.key)
                 if linked is not None and linked.interview.status is not InterviewStatus.CANCELLED:
                     who = ", ".join(want.unresolved)
                     self._tell(
@@ -236,7 +240,7 @@ class SourceSync:
         )
 
     def _create(self, name: str, want: Wanted, *, now: datetime, report: SyncReport) -> None:
-        if not self.repository.reserve_key(key=want.key, source=name, now=now):
+        if not self.repository.sources.reserve_key(key=want.key, source=name, now=now):
             return  # another process (or a webhook) is importing it right now
         try:
             interview = self.flows.pipeline.schedule(
@@ -246,18 +250,18 @@ class SourceSync:
                 now=now,
             )
         except DomainError as exc:
-            self.repository.release_key(key=want.key)
+            self.repository.sources.release_key(key=want.key)
             report.problems.append(f"{want.record.candidate}: {_words(exc)}")
             return
         except BaseException:
-            self.repository.release_key(key=want.key)
+            self.repository.sources.release_key(key=want.key)
             raise
         self._remember(want.key, interview, version=want.record.version, now=now)
         report.created += 1
 
     def _remember(self, key: str, interview: Interview, *, version: str, now: datetime) -> None:
         """Record what this sync wrote for `key` (so a later edit in Slack can be told apart)."""
-        self.repository.link(
+        self.repository.sources.link(
             key=key, interview_id=interview.id, applied=Snapshot.of(interview), version=version, now=now
         )
 
@@ -305,7 +309,7 @@ class SourceSync:
 
     def _tell(self, user: str, interview_id: int, text: str, *, what: str, now: datetime) -> None:
         """A notice to the recruiter, owed once per fact (its key is the fact's digest)."""
-        self.repository.enqueue(
+        self.repository.outbox.enqueue(
             outgoing=[post(f"source_notice:{what}", "notice", interview_id, user, {"text": text})], now=now
         )
 
@@ -318,7 +322,7 @@ class SourceSync:
 
     def statuses(self) -> list[tuple[str, SourceStatus | None]]:
         """Every configured source (by label) with its state (None: never synced yet)."""
-        known = {s.name: s for s in self.repository.source_statuses()}
+        known = {s.name: s for s in self.repository.sources.source_statuses()}
         return [(source.label, known.get(source.name)) for source in self.sources]
 
 

@@ -6,12 +6,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from bot.courier import Courier
 from bot.domain.models import Interview
 from bot.domain.worktime import WorkingWeek
 from bot.flows.announce import Announcer
 from bot.flows.base import Zones
 from bot.flows.render import owed_message
-from bot.outbox import Courier
 from storage.repository import Repository
 
 
@@ -57,14 +57,16 @@ class Ticks:
         is moved to their next morning, so it stops being due and holds back no one else's."""
         reminded = 0
         while True:
-            due = self.repository.due_reminders(now=now, limit=PAGE)
+            due = self.repository.claims.due_reminders(now=now, limit=PAGE)
             moved = 0
             for interview, user, sent in due:
                 morning = self.working_start(user, now)
                 if morning is not None:
-                    moved += self.repository.snooze(interview_id=interview.id, user_id=user, until=morning)
+                    moved += self.repository.claims.snooze(
+                        interview_id=interview.id, user_id=user, until=morning
+                    )
                     continue
-                claimed = self.repository.claim_reminder(
+                claimed = self.repository.claims.claim_reminder(
                     interview_id=interview.id,
                     user_id=user,
                     sent_before=sent,
@@ -82,17 +84,18 @@ class Ticks:
 
     def next_due(self, *, now: datetime) -> datetime | None:
         """When the next tick has something to do (None: nothing scheduled after `now`)."""
-        return self.repository.next_due(now=now)
+        return self.repository.claims.next_due(now=now)
 
     def tick(self, *, now: datetime) -> TickReport:
         """Owe every prompt, reminder and summary that is due at `now`, then deliver what is owed."""
         repo = self.repository
         prompted = drain(
-            lambda: repo.due_prompts(now=now, limit=PAGE), lambda i: self.announcer.prompt(i, now=now)
+            lambda: repo.claims.due_prompts(now=now, limit=PAGE), lambda i: self.announcer.prompt(i, now=now)
         )
         reminded = self.remind(now=now)
         summarised = drain(
-            lambda: repo.due_summaries(now=now, limit=PAGE), lambda i: self.announcer.summarise(i, now=now)
+            lambda: repo.claims.due_summaries(now=now, limit=PAGE),
+            lambda i: self.announcer.summarise(i, now=now),
         )
         delivered = self.deliver(now=now)
         return TickReport(prompted=prompted, reminded=reminded, summarised=summarised, delivered=delivered)
@@ -103,7 +106,7 @@ class Ticks:
 
     def record_tick(self, *, now: datetime) -> None:
         """The scheduler's heartbeat: `debrief-bot doctor` reads when the last tick finished."""
-        self.repository.record_tick(now=now)
+        self.repository.health.record_tick(now=now)
 
 
 PAGE = 100  # due work is claimed a page at a time: short transactions, however much ended at once

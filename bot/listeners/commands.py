@@ -66,7 +66,7 @@ def answer_now(flows: Flows, sub: str, args: list[str], *, who: Actor, now: date
     """The fast part of a subcommand: ask the policy, then do what the database can; the ack body."""
     action = ACTIONS[sub]
     if action not in ABOUT_AN_INTERVIEW:
-        flows.access.authorize(action, who, now=now)
+        flows.gate.authorize(action, who, now=now)
         if sub == "list":
             page = int(args[0]) if args and args[0].isascii() and args[0].isdigit() else 1
             rows, total = flows.pipeline.list_open(page=page)
@@ -76,7 +76,7 @@ def answer_now(flows: Flows, sub: str, args: list[str], *, who: Actor, now: date
             return notice("Preparing your export; it will arrive in your DM with me.").as_kwargs()
         return {}
     number = interview_id(sub, args)
-    flows.access.authorized_interview(action, who, interview_id=number, now=now)
+    flows.gate.authorized_interview(action, who, interview_id=number, now=now)
     user = who.user_id
     if sub == "status":
         s = flows.pipeline.status(interview_id=number)
@@ -92,7 +92,7 @@ def answer_now(flows: Flows, sub: str, args: list[str], *, who: Actor, now: date
     if sub == "remind":
         reminded, skipped = flows.pipeline.remind_now(interview_id=number, now=now)
         return reminded_message(
-            flows.access.interview(interview_id=number), reminded=reminded, skipped=skipped
+            flows.gate.interview(interview_id=number), reminded=reminded, skipped=skipped
         ).as_kwargs()
     if sub == "close":
         interview = flows.pipeline.close(interview_id=number, now=now)
@@ -150,7 +150,7 @@ def register(app: App, deps: Deps) -> None:
             )
         elif sub == "sources":
             try:
-                deps.flows.access.authorize(Action.SOURCES, actor(deps, user), now=deps.clock())
+                deps.flows.gate.authorize(Action.SOURCES, actor(deps, user), now=deps.clock())
             except DomainError as exc:
                 ack(**notice(str(exc)).as_kwargs())
             else:
@@ -178,7 +178,7 @@ def register(app: App, deps: Deps) -> None:
             )
         except DomainError:
             return  # the ack already said why
-        if not deps.flows.access.allowed(ACTIONS[sub], who, interview=interview):
+        if not deps.flows.gate.allowed(ACTIONS[sub], who, interview=interview):
             return  # refused in the ack, which said why (and the refusal is in the audit trail)
         if sub == "schedule":
             view = schedule_modal(

@@ -34,7 +34,7 @@ class Deps:
 def actor(deps: Deps, user: str) -> Actor:
     """Who `user` is to the policy. Admin status is looked up only when it makes them a recruiter."""
     admin = deps.access.admins_are_recruiters and deps.access.is_admin(user)
-    return deps.flows.access.actor(user, recruiter=deps.access.is_recruiter(user), admin=admin)
+    return deps.flows.gate.actor(user, recruiter=deps.access.is_recruiter(user), admin=admin)
 
 
 def tell(client: WebClient, *, user_id: str, channel_id: str | None, message: Message) -> None:

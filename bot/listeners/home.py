@@ -35,7 +35,7 @@ def register(app: App, deps: Deps) -> None:
     @tells_on_failure
     def open_schedule(body: dict[str, Any], client: WebClient) -> None:
         user = body["user"]["id"]
-        if deps.flows.access.allowed(Can.SCHEDULE, actor(deps, user)):
+        if deps.flows.gate.allowed(Can.SCHEDULE, actor(deps, user)):
             view = schedule_modal(default_channel_id=deps.default_channel, origin_channel_id=None)
             client.views_open(trigger_id=body["trigger_id"], view=view)
 

@@ -25,7 +25,7 @@ def register(app: App, deps: Deps) -> None:
     def open_from_shortcut(body: dict[str, Any], client: WebClient) -> None:
         user = body["user"]["id"]
         try:
-            deps.flows.access.authorize(Action.SCHEDULE, actor(deps, user), now=deps.clock())
+            deps.flows.gate.authorize(Action.SCHEDULE, actor(deps, user), now=deps.clock())
         except DomainError as exc:
             tell(client, user_id=user, channel_id=None, message=notice(str(exc)))
             return
@@ -38,7 +38,7 @@ def register(app: App, deps: Deps) -> None:
         user = body["user"]["id"]
         now = deps.clock()
         try:
-            deps.flows.access.authorize(Action.SCHEDULE, actor(deps, user), now=now)
+            deps.flows.gate.authorize(Action.SCHEDULE, actor(deps, user), now=now)
             meta = read_schedule_meta(view.get("private_metadata", ""))
             draft = read_schedule(
                 view["state"]["values"], fallback_channel_id=deps.default_channel or meta.origin_channel_id

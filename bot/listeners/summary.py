@@ -77,7 +77,7 @@ def register(app: App, deps: Deps) -> None:
         try:
             number = _id(action)
             wanted = Can.REMIND if action["action_id"] == Action.REMIND else Can.EXTEND
-            interview = deps.flows.access.authorized_interview(
+            interview = deps.flows.gate.authorized_interview(
                 wanted, actor(deps, user), interview_id=number, now=now
             )
             if action["action_id"] == Action.REMIND:

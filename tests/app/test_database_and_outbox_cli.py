@@ -78,11 +78,11 @@ def test_the_outbox_command_lists_dead_letters_and_sends_one_again(
     assert main(["outbox"]) == 0
     assert "no dead letters" in capsys.readouterr().out
     owed = Outgoing(key="notice:1", kind="notice", method="chat.postMessage", payload={"channel": "UGONE"})
-    repository.enqueue(outgoing=[owed], now=T0)
-    (item,) = repository.claim_outbox_items(
-        outbox_ids=[i for i, _ in repository.due_outbox(now=T0)], now=T0, lease=timedelta(minutes=1)
+    repository.outbox.enqueue(outgoing=[owed], now=T0)
+    (item,) = repository.outbox.claim_outbox_items(
+        outbox_ids=[i for i, _ in repository.outbox.due_outbox(now=T0)], now=T0, lease=timedelta(minutes=1)
     ).values()
-    repository.outbox_failed(outbox_id=item.id, error="user_disabled")
+    repository.outbox.outbox_failed(outbox_id=item.id, error="user_disabled")
 
     assert main(["outbox"]) == 0
     listing = capsys.readouterr().out
@@ -92,7 +92,7 @@ def test_the_outbox_command_lists_dead_letters_and_sends_one_again(
 
     assert main(["outbox", "retry", str(item.id)]) == 0
     assert "notice:1" in capsys.readouterr().out
-    assert [i for i, _ in repository.due_outbox(now=datetime.now(UTC))] == [item.id]  # owed again, now
+    assert [i for i, _ in repository.outbox.due_outbox(now=datetime.now(UTC))] == [item.id]  # owed again, now
     assert main(["outbox", "retry", str(item.id)]) == 2  # no longer a dead letter
     assert "no dead letter" in capsys.readouterr().err
     repository.engine.dispose()

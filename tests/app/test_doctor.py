@@ -55,7 +55,7 @@ def database(tmp_path: Path) -> str:
     url = f"sqlite:///{tmp_path / 'debrief.db'}"
     engine = make_engine(url)
     upgrade(engine)
-    Repository(engine).record_tick(now=now() - timedelta(seconds=5))
+    Repository(engine).health.record_tick(now=now() - timedelta(seconds=5))
     engine.dispose()
     return url
 
@@ -108,7 +108,7 @@ def test_a_healthy_installation_passes_every_check(fake: FakeSlack, database: st
 def test_a_healthy_installation_on_postgresql(fake: FakeSlack, database_url: str) -> None:
     engine = make_engine(database_url)
     upgrade(engine)
-    Repository(engine).record_tick(now=now())
+    Repository(engine).health.record_tick(now=now())
     engine.dispose()
     assert failed(check(fake, database_url)) == {}
 
@@ -250,7 +250,7 @@ def test_a_scheduler_that_never_ticked_or_stopped(fake: FakeSlack, tmp_path: Pat
     bad = failed(check(fake, url))
     assert set(bad) == {"Scheduler"}
     assert "has ever ticked" in bad["Scheduler"].detail and "debrief-bot scheduler" in bad["Scheduler"].fix
-    Repository(engine).record_tick(now=now() - timedelta(hours=3))
+    Repository(engine).health.record_tick(now=now() - timedelta(hours=3))
     bad = failed(check(fake, url))
     assert "last tick 3 h ago" in bad["Scheduler"].detail and "restart it" in bad["Scheduler"].fix
     engine.dispose()
@@ -268,9 +268,9 @@ def test_dead_letters_and_a_stuck_outbox(fake: FakeSlack, database: str) -> None
         )
         for n in range(2)
     ]
-    repository.enqueue(outgoing=owed, now=now() - timedelta(hours=1))
-    [(first, _), _] = repository.due_outbox(now=now())
-    repository.outbox_failed(outbox_id=first, error="not_in_channel")
+    repository.outbox.enqueue(outgoing=owed, now=now() - timedelta(hours=1))
+    [(first, _), _] = repository.outbox.due_outbox(now=now())
+    repository.outbox.outbox_failed(outbox_id=first, error="not_in_channel")
     lines = check(fake, database)
     outbox = [line for line in lines["Outbox"] if line.status is Status.FAIL]
     assert len(outbox) == 2, output(lines)

@@ -85,7 +85,7 @@ class RunningBot:
         deadline = time.monotonic() + timeout
         if not self.bot.dispatcher.wait_idle(timeout):
             raise TimeoutError("the dispatcher is still sending what requests owed")
-        while self.bot.repository.outbox_counts().in_flight:
+        while self.bot.repository.outbox.outbox_counts().in_flight:
             if time.monotonic() > deadline:
                 raise TimeoutError("outbox still has calls in flight")
             time.sleep(0.01)

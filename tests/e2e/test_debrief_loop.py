@@ -172,7 +172,7 @@ def test_invalid_schedule_gets_inline_errors_and_stores_nothing(
     assert body["response_action"] == "errors"
     assert set(body["errors"]) == {"interviewers", "starts_at"}
     assert "bot" in body["errors"]["interviewers"]
-    assert running.bot.repository.get_interview(interview_id=1) is None
+    assert running.bot.repository.interviews.get_interview(interview_id=1) is None
     clock.advance(days=1)
     running.bot.flows.ticks.tick(now=clock())
     assert fake.messages(CHANNEL) == []
@@ -193,7 +193,7 @@ def test_invalid_debrief_gets_inline_errors_and_keeps_nothing(
     body = response.json()
     assert body["response_action"] == "errors"
     assert set(body["errors"]) == {"fit_evidence", "people_to_meet"}
-    assert running.bot.repository.list_debriefs(interview_id=1) == []
+    assert running.bot.repository.debriefs.list_debriefs(interview_id=1) == []
 
 
 def test_recruiters_only_may_schedule(fake: FakeSlack, clock: FakeClock, database_url: str) -> None:

@@ -113,7 +113,7 @@ def test_with_35_percent_of_posts_losing_their_answer_every_message_is_stored_ex
 def test_a_post_whose_answer_was_lost_is_found_not_posted_again(
     running: RunningBot, fake: FakeSlack, clock: FakeClock
 ) -> None:
-    running.bot.repository.create_interview(
+    running.bot.repository.interviews.create_interview(
         draft=draft(clock, interviewer_ids=(ANA,)),
         recruiter_id=RECRUITER,
         deadline=timedelta(days=1),
@@ -140,7 +140,7 @@ def test_a_post_whose_answer_was_lost_is_found_not_posted_again(
     ]
     assert len(tried) == 1  # posted once, never again
     assert len(fake.calls("conversations.history")) >= 2
-    sent = running.bot.repository.sent_message(key=key)
+    sent = running.bot.repository.outbox.sent_message(key=key)
     assert sent is not None and (sent.channel, sent.ts) == (
         found[0][0],
         found[0][1]["ts"],
@@ -169,7 +169,7 @@ def test_two_summary_revisions_with_the_first_update_slowed_the_last_one_wins(
     flows.ticks.deliver(now=clock())
     running.settle()
 
-    sent = flows.repository.sent_message(key="summary:1")
+    sent = flows.repository.outbox.sent_message(key="summary:1")
     assert sent is not None
     updates = [c for c in fake.calls("chat.update", ok=True) if c.params["ts"] == sent.ts]
     assert len(updates) == 2 and updates[0].at < updates[1].at
@@ -187,13 +187,13 @@ def test_300_edits_of_a_message_that_failed_for_good_are_dead_letters_reported_o
 ) -> None:
     fake.add_channel("CPRIV", "secret", is_private=True, member=False)  # a channel the bot can't see
     repo = running.bot.repository
-    repo.create_interview(
+    repo.interviews.create_interview(
         draft=draft(clock, channel_id="CPRIV"),
         recruiter_id=RECRUITER,
         deadline=timedelta(days=1),
         now=clock(),
     )
-    running.bot.flows.announcer.prompt(running.bot.flows.access.interview(interview_id=1), now=clock())
+    running.bot.flows.announcer.prompt(running.bot.flows.gate.interview(interview_id=1), now=clock())
     edits = [
         Outgoing(
             key=f"edit:{n}",
@@ -204,9 +204,9 @@ def test_300_edits_of_a_message_that_failed_for_good_are_dead_letters_reported_o
         )
         for n in range(300)
     ]
-    assert repo.enqueue(outgoing=edits, now=clock())
+    assert repo.outbox.enqueue(outgoing=edits, now=clock())
     # Another interview ends now: its prompt must not wait behind the 300.
-    repo.create_interview(
+    repo.interviews.create_interview(
         draft=draft(clock, candidate="Ada Lovelace"),
         recruiter_id=RECRUITER,
         deadline=timedelta(days=1),
@@ -223,7 +223,7 @@ def test_300_edits_of_a_message_that_failed_for_good_are_dead_letters_reported_o
     assert {r["status"] for k, r in rows.items() if k.startswith("prompt_dm:")} == {"sent"}
 
     # More edits owed later are given up on at once too; still one notice for that message.
-    repo.enqueue(
+    repo.outbox.enqueue(
         outgoing=[
             Outgoing(key="edit:late", kind="summary_update", method="chat.update",
                      payload={"of": "prompt:1", "text": "late"}, interview_id=1)
@@ -243,7 +243,7 @@ def test_edits_of_a_post_that_keeps_failing_wait_for_it_and_go_with_it_at_give_u
     running: RunningBot, fake: FakeSlack, clock: FakeClock
 ) -> None:
     repo = running.bot.repository
-    repo.create_interview(
+    repo.interviews.create_interview(
         draft=draft(clock, interviewer_ids=(ANA,)),
         recruiter_id=RECRUITER,
         deadline=timedelta(days=1),
@@ -251,7 +251,7 @@ def test_edits_of_a_post_that_keeps_failing_wait_for_it_and_go_with_it_at_give_u
     )
     fake.fail_next("chat.postMessage", error="fatal_error", times=1000)  # Slack refuses, again and again
     running.bot.flows.ticks.tick(now=clock())
-    repo.enqueue(
+    repo.outbox.enqueue(
         outgoing=[
             Outgoing(key=f"edit:{n}", kind="summary_update", method="chat.update",
                      payload={"of": "prompt:1", "text": f"revision {n}"}, interview_id=1)
@@ -287,7 +287,7 @@ def test_a_dm_to_a_deactivated_user_reaches_the_recruiter_home_and_status(
     notices = [m for m in fake.messages(RECRUITER) if "deactivated" in m.get("text", "")]
     assert len(notices) == 1
     assert f"<@{BO}>" in notices[0]["text"] and "completes without them" in notices[0]["text"]
-    assert running.bot.flows.access.interview(interview_id=1).interviewer_ids == (ANA,)
+    assert running.bot.flows.gate.interview(interview_id=1).interviewer_ids == (ANA,)
 
     status = say(running, "status 1")
     assert "Could not be delivered" in status and f"<@{BO}>" in status and "user_disabled" in status

@@ -157,7 +157,7 @@ def test_under_random_429s_500s_and_dropped_connections_everything_arrives_exact
     settle(running, clock)
 
     assert delivered(fake) == expected  # every message exactly once, nothing else
-    assert len(running.bot.repository.list_debriefs(interview_id=interview_id)) == 2
+    assert len(running.bot.repository.debriefs.list_debriefs(interview_id=interview_id)) == 2
     faults = Counter(c.fault for c in fake.calls() if c.fault)
     assert set(faults) == {"429", "500", "drop"}, f"the faults really happened: {faults}"
     assert any(c.fault for c in fake.calls("chat.postMessage"))
@@ -218,7 +218,7 @@ def test_a_permanent_error_is_given_up_at_once_and_blocks_nothing_else(
         length_minutes=45,
         channel_id="CGONE",
     )
-    running.bot.repository.create_interview(
+    running.bot.repository.interviews.create_interview(
         draft=draft, recruiter_id=RECRUITER, deadline=timedelta(days=1), now=clock()
     )
     schedule(running, fake, clock, candidate="Edsger Dijkstra")  # #2: all fine
@@ -276,7 +276,7 @@ def test_a_delivery_batch_that_outlives_its_lease_is_not_sent_twice(
                 length_minutes=45,
                 channel_id=CHANNEL,
             )
-            first.bot.repository.create_interview(
+            first.bot.repository.interviews.create_interview(
                 draft=draft, recruiter_id=RECRUITER, deadline=timedelta(days=1), now=clock()
             )
         fake.latency = 0.05  # a slow Slack: the first tick takes a while to send its 40 calls

@@ -174,7 +174,7 @@ def schedule_payload(arena: Arena, user: str = RECRUITER, **overrides: Any) -> d
 
 def debrief_payload(arena: Arena, user: str = ANA, interview_id: int = 1, **overrides: Any) -> dict[str, Any]:
     """A complete, valid debrief submission for interview #1, as Slack would send it."""
-    interview = arena.running.bot.repository.get_interview(interview_id=interview_id)
+    interview = arena.running.bot.repository.interviews.get_interview(interview_id=interview_id)
     assert interview is not None
     view = debrief_modal(interview).to_dict()
     view |= {"id": "VDEBRIEF", "team_id": "T0001", "app_id": "A0001", "bot_id": "BBOT", "hash": "1.x"}
@@ -332,12 +332,12 @@ def test_user_text_is_stored_as_typed_and_always_shown_escaped(
     wait_until(everything_arrived, timeout=10, what=lambda: str(delivered(fake)))
 
     # Stored as typed (NUL is the one character no database takes: it is dropped).
-    interview = running.bot.repository.get_interview(interview_id=1)
+    interview = running.bot.repository.interviews.get_interview(interview_id=1)
     assert interview is not None
     assert interview.candidate == clean_text(NAME) == NAME.replace("\x00", "")
     assert (interview.role, interview.notes) == (clean_text(ROLE), clean_text(NOTES))
-    ana = running.bot.repository.get_debrief(interview_id=1, interviewer_id=ANA)
-    bo = running.bot.repository.get_debrief(interview_id=1, interviewer_id=BO)
+    ana = running.bot.repository.debriefs.get_debrief(interview_id=1, interviewer_id=ANA)
+    bo = running.bot.repository.debriefs.get_debrief(interview_id=1, interviewer_id=BO)
     assert ana is not None and bo is not None
     assert ana.answers.excitement_evidence == clean_text(EVIDENCE)
     assert ana.answers.questions == clean_text(QUESTIONS)

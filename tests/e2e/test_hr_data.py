@@ -106,13 +106,15 @@ def test_calibration_hints_reach_the_hiring_manager_and_recruiter_privately(
     running = make_bot()
     repo = running.bot.repository
     for n in range(5):  # ana has always rated far above her panels (earlier, summarised panels)
-        past = repo.create_interview(draft=draft(clock, f"Past {n}", hours_ago=30 + n), recruiter_id=RECRUITER,
+        past = repo.interviews.create_interview(draft=draft(clock, f"Past {n}", hours_ago=30 + n), recruiter_id=RECRUITER,
                                      deadline=timedelta(days=1), now=clock())  # fmt: skip
-        repo.claim_prompt(interview_id=past.id, now=clock(), outgoing=[])
+        repo.claims.claim_prompt(interview_id=past.id, now=clock(), outgoing=[])
         for user, rating in ((ANA, Recommendation.STRONG_YES), (BO, Recommendation.STRONG_NO)):
-            repo.save_debrief(interview_id=past.id, interviewer_id=user, answers=answers(rating),
+            repo.debriefs.save_debrief(interview_id=past.id, interviewer_id=user, answers=answers(rating),
                               now=clock(), late=False)  # fmt: skip
-        repo.claim_summary(interview_id=past.id, now=clock(), final=True, verdict="discuss", outgoing=[])
+        repo.claims.claim_summary(
+            interview_id=past.id, now=clock(), final=True, verdict="discuss", outgoing=[]
+        )
     ended(running, fake, clock)
     write_debrief(running, fake, ANA, private_note="Knows my old team lead.")
     write_debrief(running, fake, BO)
@@ -205,7 +207,7 @@ def test_forget_reaches_a_per_candidate_channel_exports_and_every_message(
         assert secret not in slack and secret not in every_table(running), secret
     assert fake.channel(channel).name == "debrief-erased-1" and fake.channel(channel).is_archived
     assert fake.uploaded_files() == []  # the export that held her is deleted
-    assert running.bot.repository.outbox_counts(interview_id=1).pending == 0  # nothing left owed
+    assert running.bot.repository.outbox.outbox_counts(interview_id=1).pending == 0  # nothing left owed
     trail = say(running, "audit 1")
     assert "erased it" in trail and "exported it" in trail and "Grace" not in trail
 
@@ -216,7 +218,7 @@ def test_retention_erases_1200_interviews_everywhere_to_the_end(
     running = make_bot()
     repo, flows = running.bot.repository, running.bot.flows
     for n in range(1200):
-        repo.create_interview(draft=draft(clock, f"Zeynep Kaya-{n:04d}", panel=(ANA,)), recruiter_id=RECRUITER,
+        repo.interviews.create_interview(draft=draft(clock, f"Zeynep Kaya-{n:04d}", panel=(ANA,)), recruiter_id=RECRUITER,
                               deadline=timedelta(days=1), now=clock())  # fmt: skip
     for n in (1, 2, 3):
         flows.ticks.tick(now=clock())
@@ -233,7 +235,7 @@ def test_retention_erases_1200_interviews_everywhere_to_the_end(
     slack, tables = everything_in_slack(fake), every_table(running)
     for secret in ("Zeynep", "Kaya", "lighthouse project"):
         assert secret not in slack and secret not in tables
-    assert repo.outbox_counts().pending == 0 and repo.outbox_counts().failed == 0
+    assert repo.outbox.outbox_counts().pending == 0 and repo.outbox.outbox_counts().failed == 0
     assert "retention" in say(running, "audit 1200")
 
 
@@ -256,7 +258,7 @@ def test_evidence_in_any_script_is_accepted(
     write_debrief(
         running, fake, ANA, excitement_evidence=evidence, fit_evidence=evidence, ability_evidence=evidence
     )
-    stored = running.bot.repository.get_debrief(interview_id=1, interviewer_id=ANA)
+    stored = running.bot.repository.debriefs.get_debrief(interview_id=1, interviewer_id=ANA)
     assert stored is not None and stored.answers.excitement_evidence == evidence
 
 
@@ -306,13 +308,13 @@ def test_500_night_reminders_do_not_delay_a_daytime_one(
     running = make_bot()
     repo, flows = running.bot.repository, running.bot.flows
     for n in range(500):  # their reminders fell due first (prompted already)
-        night = repo.create_interview(draft=draft(clock, f"Night {n}", panel=("UTOKYO",), hours_ago=5),
+        night = repo.interviews.create_interview(draft=draft(clock, f"Night {n}", panel=("UTOKYO",), hours_ago=5),
                                       recruiter_id=RECRUITER, deadline=timedelta(days=1), now=clock(),
                                       remind_after=timedelta(hours=1))  # fmt: skip
-        repo.claim_prompt(interview_id=night.id, now=clock(), outgoing=[])
-    day = repo.create_interview(draft=draft(clock, "Day", panel=(ANA,), hours_ago=4), recruiter_id=RECRUITER,
+        repo.claims.claim_prompt(interview_id=night.id, now=clock(), outgoing=[])
+    day = repo.interviews.create_interview(draft=draft(clock, "Day", panel=(ANA,), hours_ago=4), recruiter_id=RECRUITER,
                                 deadline=timedelta(days=1), now=clock(), remind_after=timedelta(hours=1))  # fmt: skip
-    repo.claim_prompt(interview_id=day.id, now=clock(), outgoing=[])
+    repo.claims.claim_prompt(interview_id=day.id, now=clock(), outgoing=[])
     clock.advance(hours=1)  # 19:00 in Tokyo; 10:00 in ana's UTC
     report = flows.ticks.tick(now=clock())
     assert report.reminded == 1  # ana's, in the same pass as 500 that wait for Tokyo's morning
@@ -336,7 +338,7 @@ def test_a_deactivated_panelist_does_not_hold_the_panel_up(
     write_debrief(running, fake, ANA)
     fake.wait_for("chat.postMessage", predicate=lambda c: c.params.get("channel") == CHANNEL
                   and "decide_hold" in str(c.params))  # fmt: skip
-    assert running.bot.repository.get_interview(interview_id=1).interviewer_ids == (ANA,)
+    assert running.bot.repository.interviews.get_interview(interview_id=1).interviewer_ids == (ANA,)
 
 
 def test_panel_add_and_remove_before_the_summary(
@@ -352,7 +354,7 @@ def test_panel_add_and_remove_before_the_summary(
     prompt = fake.messages(CHANNEL)[0]
     assert "<@UNEW>" in text_of(prompt)
     assert "<@UBO>" not in say(running, "panel 1 remove <@UBO|bo>")
-    assert running.bot.repository.get_interview(interview_id=1).interviewer_ids == (ANA, "UNEW")
+    assert running.bot.repository.interviews.get_interview(interview_id=1).interviewer_ids == (ANA, "UNEW")
     write_debrief(running, fake, ANA)
     write_debrief(running, fake, "UNEW")
     fake.wait_for("chat.postMessage", predicate=lambda c: c.params.get("channel") == CHANNEL
@@ -432,7 +434,7 @@ def test_when_the_only_interviewer_is_deactivated_the_recruiter_is_told_what_to_
     running.bot.flows.ticks.tick(now=clock())
     fake.wait_for("chat.postMessage", predicate=lambda c: c.params.get("channel") == RECRUITER
                   and "only interviewer" in json.dumps(c.params))  # fmt: skip
-    assert running.bot.repository.get_interview(interview_id=1).interviewer_ids == (BO,)
+    assert running.bot.repository.interviews.get_interview(interview_id=1).interviewer_ids == (BO,)
 
 
 def test_rescheduling_into_a_slack_connect_channel_is_refused_inline(
@@ -450,7 +452,7 @@ def test_rescheduling_into_a_slack_connect_channel_is_refused_inline(
         last_view(fake), schedule_values(clock, channel=EXTERNAL), user_id=RECRUITER
     ).json()
     assert refused["response_action"] == "errors" and "another organisation" in refused["errors"]["channel"]
-    assert running.bot.repository.get_interview(interview_id=1).channel_id == CHANNEL
+    assert running.bot.repository.interviews.get_interview(interview_id=1).channel_id == CHANNEL
 
 
 def test_erasure_reaches_slack_through_500s_and_dropped_connections(
@@ -470,12 +472,12 @@ def test_erasure_reaches_slack_through_500s_and_dropped_connections(
     assert "Erased" in say(running, "forget 1")
     for _ in range(20):
         running.settle()
-        if running.bot.repository.outbox_counts().pending == 0:
+        if running.bot.repository.outbox.outbox_counts().pending == 0:
             break
         clock.advance(minutes=5)
         running.bot.flows.ticks.tick(now=clock())
-    assert running.bot.repository.outbox_counts().pending == 0
-    assert running.bot.repository.outbox_counts().failed == 0
+    assert running.bot.repository.outbox.outbox_counts().pending == 0
+    assert running.bot.repository.outbox.outbox_counts().failed == 0
     slack = everything_in_slack(fake)
     assert "Grace Hopper" not in slack and "compiler blog post" not in slack
     assert fake.uploaded_files() == []
@@ -497,5 +499,5 @@ def test_an_export_already_deleted_counts_as_deleted(
     assert "Erased" in say(running, "forget 1")
     running.settle()
     running.bot.flows.ticks.deliver(now=clock())
-    counts = running.bot.repository.outbox_counts(interview_id=None)
+    counts = running.bot.repository.outbox.outbox_counts(interview_id=None)
     assert counts.failed == 0 and counts.pending == 0

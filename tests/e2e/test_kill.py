@@ -74,7 +74,7 @@ def expire_leases(repository: Repository) -> None:
 
 
 def drained(repository: Repository) -> bool:
-    counts = repository.outbox_counts()
+    counts = repository.outbox.outbox_counts()
     return counts.pending == counts.failed == 0
 
 
@@ -84,7 +84,7 @@ def test_five_kills_mid_delivery_lose_nothing_and_double_nothing(
     ends_at = datetime.now(UTC) + timedelta(seconds=1)
     expected: Counter[tuple[str, str, int | None]] = Counter()
     for i in range(INTERVIEWS):
-        interview = repository.create_interview(
+        interview = repository.interviews.create_interview(
             draft=InterviewDraft(
                 candidate=f"Candidate {i:02d}",
                 role="Platform Engineer",

@@ -226,12 +226,12 @@ def test_a_slow_slack_never_delays_the_schedule_ack_and_a_resubmission_makes_one
             timings.append(time.monotonic() - started)
             assert response.status == 200 and response.json()["response_action"] == "update"
         assert max(timings) < 1.0, timings
-        assert len(running.bot.repository.list_open(limit=10)[0]) == 1  # one interview
+        assert len(running.bot.repository.interviews.list_open(limit=10)[0]) == 1  # one interview
         fake.latency = 0.0
         fake.wait_for("conversations.setTopic", ok=True, timeout=30)
         running.settle(timeout=30)
         assert len(fake.calls("conversations.create", ok=True)) == 1  # and one channel
-        interview = running.bot.flows.access.interview(interview_id=1)
+        interview = running.bot.flows.gate.interview(interview_id=1)
         assert (
             interview.channel_id == fake.calls("conversations.create", ok=True)[0].response["channel"]["id"]
         )
@@ -307,16 +307,16 @@ def test_home_tab_per_role_with_500_interviews(
 
     repo = running.bot.repository
     for n in range(500):  # a busy year: all kinds of states, for the same three people
-        interview = repo.create_interview(
+        interview = repo.interviews.create_interview(
             draft=draft(candidate=f"Candidate {n}", starts_at=clock.now - timedelta(days=n % 40, hours=2)),
             recruiter_id=RECRUITER,
             deadline=timedelta(days=30),
             now=clock.now,
         )
         if n % 3:
-            repo.claim_prompt(interview_id=interview.id, now=clock.now, outgoing=[])
+            repo.claims.claim_prompt(interview_id=interview.id, now=clock.now, outgoing=[])
         if n % 3 == 2:
-            repo.claim_summary(
+            repo.claims.claim_summary(
                 interview_id=interview.id, now=clock.now, final=True, verdict="advance", outgoing=[]
             )
     for user in (ANA, RECRUITER, HIRING_MANAGER):

@@ -142,7 +142,7 @@ def _button(action_id: str, state: str, done: Callable[[Walk, int, str], bool]) 
 
 
 def _decided(walk: Walk, number: int, _told: str) -> bool:
-    return walk.running.bot.repository.get_interview(interview_id=number).decision is not None
+    return walk.running.bot.repository.interviews.get_interview(interview_id=number).decision is not None
 
 
 def _told(words: str) -> Callable[[Walk, int, str], bool]:
@@ -189,7 +189,7 @@ def test_every_cell_of_the_policy_through_real_requests(
     running = make_bot(debrief_recruiters=(RECRUITER,))
     walk = Walk(running, fake, clock, PERSON[role])
     other = walk.interview("collecting")  # someone else's hiring-manager role comes from our records
-    running.bot.repository.change_panel(
+    running.bot.repository.privacy.change_panel(
         interview_id=other, add=(), remove=(), next_remind_at=None, now=clock()
     )
     with running.bot.repository.engine.begin() as connection:
@@ -217,7 +217,7 @@ def test_a_refusal_says_why(make_bot: StartBot, fake: FakeSlack, clock: FakeCloc
     assert "DEBRIEF_RECRUITERS" in refusal(Action.FORGET)
     assert refusal(Action.STATUS) == "Only the hiring manager and recruiters can see this interview's status."
     assert refusal(Action.WRITE_DEBRIEF) in walk.click(Button.WRITE_DEBRIEF, number)
-    trail = walk.running.bot.repository.audit_trail(interview_id=number)
+    trail = walk.running.bot.repository.privacy.audit_trail(interview_id=number)
     assert [(e.actor, e.action, e.outcome) for e in trail] == [
         (OUTSIDER, "forget", "refused"),
         (OUTSIDER, "write_debrief", "refused"),

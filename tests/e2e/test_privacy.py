@@ -51,16 +51,18 @@ def test_forget_erases_the_candidate_everywhere_but_keeps_a_record(
 
     answer = running.slack.command(text="forget 1", user_id=RECRUITER, channel_id=CHANNEL).json()
     assert "Erased" in answer["text"]
-    posted = len(running.bot.repository.sent_posts(interview_id=1))
+    posted = len(running.bot.repository.outbox.sent_posts(interview_id=1))
     assert posted == 8
     fake.wait_for("chat.update", count=posted, ok=True)
     stored = database_text(running)
     assert "Grace Hopper" not in stored and SECRET_EVIDENCE not in stored and "old team lead" not in stored
     assert all("Grace Hopper" not in text_of(m) for m in fake.messages(CHANNEL))
     assert all("Grace Hopper" not in text_of(m) for m in fake.messages(ANA))
-    interview = running.bot.repository.get_interview(interview_id=1)
+    interview = running.bot.repository.interviews.get_interview(interview_id=1)
     assert interview.erased_by == RECRUITER and interview.erased_at == clock.now
-    assert [d.answers.recommendation.label for d in running.bot.repository.list_debriefs(interview_id=1)] == [
+    assert [
+        d.answers.recommendation.label for d in running.bot.repository.debriefs.list_debriefs(interview_id=1)
+    ] == [
         "Strong yes",
         "Strong yes",
     ]  # fmt: skip  (anonymous aggregates stay for calibration)
@@ -74,18 +76,18 @@ def test_retention_erases_old_interviews_only(running: RunningBot, fake: FakeSla
     assert running.bot.flows.privacy.apply_retention(now=clock() + timedelta(days=364), days=365) == 0
     assert running.bot.flows.privacy.apply_retention(now=clock() + timedelta(days=366), days=365) == 1
     assert "Grace Hopper" not in database_text(running)
-    assert running.bot.repository.get_interview(interview_id=1).erased_by == "retention"
+    assert running.bot.repository.interviews.get_interview(interview_id=1).erased_by == "retention"
 
 
 def test_logs_are_one_json_object_per_line() -> None:
     record = logging.LogRecord(
-        "bot.outbox", logging.WARNING, __file__, 1, "will retry %s", ("prompt:1",), None
+        "bot.courier", logging.WARNING, __file__, 1, "will retry %s", ("prompt:1",), None
     )
     line = JsonFormatter().format(record)
     assert "\n" not in line
     assert json.loads(line) | {"ts": "x"} == {
         "ts": "x",
         "level": "warning",
-        "logger": "bot.outbox",
+        "logger": "bot.courier",
         "event": "will retry prompt:1",
     }

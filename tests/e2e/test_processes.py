@@ -97,12 +97,12 @@ def seed(repository: Repository, *, ends_at: datetime, debriefs: bool) -> list[I
             length_minutes=45,
             channel_id=CHANNEL,
         )
-        interview = repository.create_interview(
+        interview = repository.interviews.create_interview(
             draft=draft, recruiter_id="UREC", deadline=timedelta(days=1), now=now
         )
         if debriefs:
             for user in draft.interviewer_ids:
-                repository.save_debrief(
+                repository.debriefs.save_debrief(
                     interview_id=interview.id, interviewer_id=user, answers=ANSWERS, now=now, late=False
                 )
         interviews.append(interview)

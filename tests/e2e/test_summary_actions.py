@@ -111,7 +111,7 @@ def test_decision_buttons_record_who_decided(running: RunningBot, fake: FakeSlac
     assert "Decided: Advance" in updated and f"<@{HIRING_MANAGER}>" in updated
     assert "decide_advance" not in updated  # the buttons are gone once decided
     # The bot recommends, a person decides: nobody but the hiring manager's click recorded it.
-    assert running.bot.repository.get_interview(interview_id=1).decided_by == HIRING_MANAGER
+    assert running.bot.repository.interviews.get_interview(interview_id=1).decided_by == HIRING_MANAGER
 
 
 def test_a_late_debrief_updates_the_summary_in_place(

@@ -35,7 +35,7 @@ def test_one_tick_prompts_every_interview_that_ended_and_then_summarises_them(
             length_minutes=45,
             channel_id=CHANNEL,
         )
-        repository.create_interview(
+        repository.interviews.create_interview(
             draft=draft, recruiter_id=RECRUITER, deadline=timedelta(hours=1), now=clock()
         )
 
@@ -94,7 +94,7 @@ def test_prompts_and_reminders_post_within_2_s_of_falling_due_with_the_default_t
             length_minutes=45,
             channel_id=CHANNEL,
         )
-        interview = repository.create_interview(
+        interview = repository.interviews.create_interview(
             draft=draft,
             recruiter_id=RECRUITER,
             deadline=timedelta(hours=1),

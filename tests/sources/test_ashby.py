@@ -57,7 +57,7 @@ def webhook(action: str, schedule: dict[str, Any]) -> dict[str, Any]:
 
 
 def imported(running: RunningBot) -> dict[str, Any]:
-    return {k: v.interview for k, v in running.bot.repository.known(source="ashby").items()}
+    return {k: v.interview for k, v in running.bot.repository.sources.known(source="ashby").items()}
 
 
 def test_signed_webhooks_create_update_and_cancel_and_bad_ones_change_nothing(
@@ -83,7 +83,7 @@ def test_signed_webhooks_create_update_and_cancel_and_bad_ones_change_nothing(
     assert (interview.hiring_manager_id, interview.recruiter_id) == (HIRING_MANAGER, RECRUITER)
 
     assert deliver(running, webhook("interviewScheduleCreate", created)) == 200  # replayed: nothing new
-    assert len(imported(running)) == 1 and running.bot.repository.list_open()[1] == 1
+    assert len(imported(running)) == 1 and running.bot.repository.interviews.list_open()[1] == 1
 
     newer = ashby.schedule("s1", start="2026-03-03T14:00:00Z", end="2026-03-03T15:00:00Z",
                            emails=(CARL_MAIL, BO_MAIL), updated="2026-03-02T08:30:00Z")  # fmt: skip
@@ -122,12 +122,12 @@ def test_the_reconciling_poll_catches_what_no_webhook_brought(
     assert found["ashby:s2"].candidate == "Max Missed" and found["ashby:s2"].interviewer_ids == (BO,)
     assert found["ashby:s2"].hiring_manager_id == RECRUITER  # no hiring manager on that team
     assert found["ashby:s1"].starts_at == datetime(2026, 3, 3, 16, tzinfo=UTC)
-    token = running.bot.repository.source_cursor(name="ashby")
+    token = running.bot.repository.sources.source_cursor(name="ashby")
     assert token == "sync-3"
 
     # The next poll asks only for changes since that token, and re-reading changes nothing.
     [again] = running.bot.sync.run(now=clock(), force=True)
     assert (again.created, again.moved, again.cancelled) == (0, 0, 0)
     assert ashby.requests[-1] == ("interviewSchedule.list", {"limit": 100, "syncToken": "sync-3"})
-    [status] = running.bot.repository.source_statuses()
+    [status] = running.bot.repository.sources.source_statuses()
     assert status.imported == 2 and status.last_success_at == clock()

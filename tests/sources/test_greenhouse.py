@@ -61,11 +61,11 @@ def start(
 
 
 def imported(running: RunningBot) -> dict[str, object]:
-    return {k: v.interview for k, v in running.bot.repository.known(source="greenhouse").items()}
+    return {k: v.interview for k, v in running.bot.repository.sources.known(source="greenhouse").items()}
 
 
 def cursor(running: RunningBot) -> dict[str, object]:
-    return json.loads(running.bot.repository.source_cursor(name="greenhouse"))
+    return json.loads(running.bot.repository.sources.source_cursor(name="greenhouse"))
 
 
 def test_every_interview_is_imported_once_across_pages_a_429_and_an_expired_token(
@@ -83,7 +83,7 @@ def test_every_interview_is_imported_once_across_pages_a_429_and_an_expired_toke
     pages = [r for r in greenhouse.requests if r.path.endswith("scheduled_interviews")]
     assert pages[0].arg("per_page") == "2" and all(set(p.query) == {"cursor"} for p in pages[1:])
     interviews = imported(running)
-    assert len(interviews) == 6 and running.bot.repository.list_open(limit=50)[1] == 6
+    assert len(interviews) == 6 and running.bot.repository.interviews.list_open(limit=50)[1] == 6
     first = interviews["greenhouse:1"]
     assert (first.candidate, first.role, first.stage) == ("Cand1 Idate", "Data Scientist", Stage.ONSITE)  # type: ignore[attr-defined]
     assert first.interviewer_ids == (ANA, BO) and first.recruiter_id == RECRUITER  # type: ignore[attr-defined]
@@ -115,15 +115,15 @@ def test_the_watermark_advances_only_after_a_successful_page(
     assert report.created == 4  # pages 1 and 2 are in
     saved = cursor(running)
     assert saved["watermark"] is None and "cursor=" in str(saved["resume"])
-    assert running.bot.repository.source_statuses()[0].error_since is not None
-    assert running.bot.repository.source_statuses()[0].imported == 4
+    assert running.bot.repository.sources.source_statuses()[0].error_since is not None
+    assert running.bot.repository.sources.source_statuses()[0].imported == 4
 
     greenhouse.broken_pages = set()
     clock.advance(minutes=5)
     [resumed] = sync.run(now=clock(), force=True)
     assert resumed.error is None and resumed.created == 2
-    assert len(imported(running)) == 6 and running.bot.repository.list_open(limit=50)[1] == 6
-    assert running.bot.repository.source_statuses()[0].imported == 6
+    assert len(imported(running)) == 6 and running.bot.repository.interviews.list_open(limit=50)[1] == 6
+    assert running.bot.repository.sources.source_statuses()[0].imported == 6
     resumed_at = [r for r in greenhouse.requests if r.path.endswith("scheduled_interviews")][-1]
     assert set(resumed_at.query) == {"cursor"}  # picked up at page 3, not from the start
     assert cursor(running) == {"watermark": "2026-03-02T08:55:00Z", "resume": None}  # the first run's start

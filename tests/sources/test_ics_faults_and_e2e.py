@@ -52,7 +52,7 @@ def test_an_imported_interview_ends_prompts_collects_debriefs_and_posts_its_summ
     )
     summaries = [m for m in fake.messages(CHANNEL) if "Debrief summary" in text_of(m)]
     assert len(summaries) == 1
-    interview = running.bot.repository.get_interview(interview_id=1)
+    interview = running.bot.repository.interviews.get_interview(interview_id=1)
     assert interview is not None and interview.status is InterviewStatus.SUMMARISED
     assert interview.recruiter_id == RECRUITER
     assert fake.errors == []
@@ -81,9 +81,12 @@ def test_a_failing_feed_is_retried_reported_in_words_and_told_once_after_an_hour
     [report] = sync.run(now=clock() + timedelta(minutes=5), force=True)
     assert report.error is not None and "503" in report.error
     assert feed_server.fetches - fetched == 4  # the first try and three retries
-    status = running.bot.repository.source_statuses()[0]
+    status = running.bot.repository.sources.source_statuses()[0]
     assert status.error_since is not None and "503" in (status.last_error or "")
-    assert all(i.status is InterviewStatus.SCHEDULED for i in running.bot.repository.list_open(limit=100)[0])
+    assert all(
+        i.status is InterviewStatus.SCHEDULED
+        for i in running.bot.repository.interviews.list_open(limit=100)[0]
+    )
 
     response = running.slack.command(text="sources", user_id=RECRUITER, channel_id=CHANNEL)
     shown = str(response.json())
@@ -101,8 +104,8 @@ def test_a_failing_feed_is_retried_reported_in_words_and_told_once_after_an_hour
     feed_server.status = 200  # back: the error clears, and a later outage would be told again
     [ok] = sync.run(now=clock() + timedelta(minutes=300), force=True)
     assert ok.error is None
-    status = running.bot.repository.source_statuses()[0]
-    assert status.error_since is None and not running.bot.repository.source_alerted(name=status.name)
+    status = running.bot.repository.sources.source_statuses()[0]
+    assert status.error_since is None and not running.bot.repository.sources.source_alerted(name=status.name)
 
 
 def test_a_malformed_or_oversized_feed_is_refused_and_cancels_nothing(
@@ -116,7 +119,7 @@ def test_a_malformed_or_oversized_feed_is_refused_and_cancels_nothing(
     feed_server.body = b"BEGIN:VCALENDAR\r\n" + b"X-PAD:" + b"x" * 300_000 + b"\r\nEND:VCALENDAR\r\n"
     [report] = sync.run(now=clock(), force=True)
     assert report.error is not None and "too large" in report.error
-    open_interviews, total = running.bot.repository.list_open(limit=100)
+    open_interviews, total = running.bot.repository.interviews.list_open(limit=100)
     assert total == 27 and all(i.status is InterviewStatus.SCHEDULED for i in open_interviews)
 
 
@@ -161,7 +164,7 @@ def test_a_feed_that_answers_too_slowly_times_out_and_is_retried(
     [report] = running.bot.sync.run(now=clock(), force=True)
     assert report.error is not None and "did not answer in time" in report.error
     assert feed_server.fetches == 4  # the first try and three retries
-    assert running.bot.repository.list_open()[1] == 0
+    assert running.bot.repository.interviews.list_open()[1] == 0
 
 
 def test_secrets_never_reach_the_logs(
@@ -218,5 +221,5 @@ def test_a_moved_interview_is_prompted_at_its_new_end_and_a_panel_change_after_t
     running.settle()
     assert len(fake.messages(BO)) == bo_before  # no reminder for someone no longer on the panel
     assert any("Reminder" in m.get("text", "") for m in fake.messages(CARL))
-    interview = running.bot.repository.get_interview(interview_id=1)
+    interview = running.bot.repository.interviews.get_interview(interview_id=1)
     assert interview is not None and interview.interviewer_ids == (ANA, CARL)

@@ -26,7 +26,10 @@ def sync(running: RunningBot, clock: FakeClock) -> SourceSync:
 
 def imported(running: RunningBot) -> dict[str, Interview]:
     """Imported interviews by external key."""
-    return {k: known.interview for k, known in running.bot.repository.known(source=_source(running)).items()}
+    return {
+        k: known.interview
+        for k, known in running.bot.repository.sources.known(source=_source(running)).items()
+    }
 
 
 def _source(running: RunningBot) -> str:
@@ -51,7 +54,7 @@ def test_the_realistic_feed_brings_the_right_interviews_with_the_right_panels_an
     sync(running, clock)
     interviews = by_candidate(running)
     assert sum(len(v) for v in interviews.values()) == EXPECTED
-    assert running.bot.repository.list_open(limit=100)[1] == EXPECTED  # nothing else was created
+    assert running.bot.repository.interviews.list_open(limit=100)[1] == EXPECTED  # nothing else was created
 
     # The weekly interview: moved occurrence at its new time; the EXDATE and the cancelled one absent.
     # Its start is in UTC with X-WR-TIMEZONE Europe/Berlin: Google keeps the Berlin wall time (15:00)
@@ -93,7 +96,7 @@ def test_the_realistic_feed_brings_the_right_interviews_with_the_right_panels_an
     assert any("guest@elsewhere.example" in t and guest.short_id in t for t in notices), notices
     assert fake.messages(CHANNEL) == []  # nothing is posted before an interview ends
 
-    [status] = running.bot.repository.source_statuses()
+    [status] = running.bot.repository.sources.source_statuses()
     assert status.imported == EXPECTED and status.error_since is None
     assert status.last_error is not None and "Bea Broken" in status.last_error  # reported and skipped
 
@@ -168,7 +171,7 @@ def test_an_interview_edited_in_slack_keeps_slacks_version_and_status_says_so(
     [report] = running.bot.sync.run(now=clock(), force=True)  # type: ignore[union-attr]
     running.settle()
     assert report.moved == 0
-    kept = running.bot.repository.get_interview(interview_id=interview.id)
+    kept = running.bot.repository.interviews.get_interview(interview_id=interview.id)
     assert kept is not None and kept.starts_at == interview.starts_at + timedelta(days=1)  # Slack wins
     assert any(
         "edited in Slack" in m["text"] and kept.short_id in m["text"] for m in fake.messages(RECRUITER)

@@ -90,11 +90,14 @@ def test_two_processes_sync_the_same_feed_and_every_interview_exists_once(
                 )
             assert interviews == EVENTS
             keys = [
-                k for k in repository.known(source=next(iter(s.name for s in repository.source_statuses())))
+                k
+                for k in repository.sources.known(
+                    source=next(iter(s.name for s in repository.sources.source_statuses()))
+                )
             ]
             assert len(keys) == len(set(keys)) == EVENTS
             assert server.fetches == 1  # one process read the feed this interval; the other found it claimed
-            [status] = repository.source_statuses()
+            [status] = repository.sources.source_statuses()
             assert status.imported == EVENTS and status.last_error is None
         finally:
             for process in processes:

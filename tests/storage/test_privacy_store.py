@@ -26,41 +26,47 @@ def _edit(key: str, interview_id: int | None) -> Outgoing:
 
 
 def test_an_erasure_that_cannot_owe_its_edits_erases_nothing(repo: Repository) -> None:
-    interview = repo.create_interview(draft=draft(), recruiter_id="UREC", deadline=DAY, now=T0)
-    repo.enqueue(outgoing=[_edit("taken", None)], now=T0)  # the same key, owed by something else
-    assert not repo.erase(
+    interview = repo.interviews.create_interview(draft=draft(), recruiter_id="UREC", deadline=DAY, now=T0)
+    repo.outbox.enqueue(outgoing=[_edit("taken", None)], now=T0)  # the same key, owed by something else
+    assert not repo.lifecycle.erase(
         interview_id=interview.id, by="UREC", now=T0, outgoing=[_edit("taken", interview.id)]
     )
-    kept = repo.get_interview(interview_id=interview.id)
+    kept = repo.interviews.get_interview(interview_id=interview.id)
     assert kept is not None and kept.candidate == interview.candidate and kept.erased_at is None
-    assert repo.audit_trail(interview_id=interview.id) == []
-    assert repo.erase(interview_id=interview.id, by="UREC", now=T0, outgoing=[_edit("free", interview.id)])
-    assert [(e.actor, e.action, e.outcome) for e in repo.audit_trail(interview_id=interview.id)] == [
+    assert repo.privacy.audit_trail(interview_id=interview.id) == []
+    assert repo.lifecycle.erase(
+        interview_id=interview.id, by="UREC", now=T0, outgoing=[_edit("free", interview.id)]
+    )
+    assert [(e.actor, e.action, e.outcome) for e in repo.privacy.audit_trail(interview_id=interview.id)] == [
         ("UREC", "forget", "done")
     ]
-    assert not repo.erase(interview_id=interview.id, by="UREC", now=T0)  # once
+    assert not repo.lifecycle.erase(interview_id=interview.id, by="UREC", now=T0)  # once
 
 
 def test_exports_are_tracked_until_an_erasure_deletes_them(repo: Repository) -> None:
-    one = repo.create_interview(draft=draft(), recruiter_id="UREC", deadline=DAY, now=T0)
-    two = repo.create_interview(draft=draft(), recruiter_id="UREC", deadline=DAY, now=T0)
-    repo.record_export(file_id="F1", user_id="UREC", interview_ids=[one.id, two.id], now=T0)
-    assert repo.exports_holding(interview_id=two.id) == ["F1"]
+    one = repo.interviews.create_interview(draft=draft(), recruiter_id="UREC", deadline=DAY, now=T0)
+    two = repo.interviews.create_interview(draft=draft(), recruiter_id="UREC", deadline=DAY, now=T0)
+    repo.privacy.record_export(file_id="F1", user_id="UREC", interview_ids=[one.id, two.id], now=T0)
+    assert repo.privacy.exports_holding(interview_id=two.id) == ["F1"]
     delete = Outgoing(key="delete_file:F1", kind="delete_file", method="files.delete", payload={"file": "F1"})
-    assert repo.erase(interview_id=one.id, by="retention", now=T0, outgoing=[delete], deleted_files=["F1"])
-    assert repo.exports_holding(interview_id=two.id) == []  # deleted once, for both
-    assert [e.action for e in repo.audit_trail(interview_id=two.id)] == ["export"]
+    assert repo.lifecycle.erase(
+        interview_id=one.id, by="retention", now=T0, outgoing=[delete], deleted_files=["F1"]
+    )
+    assert repo.privacy.exports_holding(interview_id=two.id) == []  # deleted once, for both
+    assert [e.action for e in repo.privacy.audit_trail(interview_id=two.id)] == ["export"]
 
 
 def test_panel_changes_drop_a_removed_members_debrief(repo: Repository) -> None:
-    interview = repo.create_interview(draft=draft(), recruiter_id="UREC", deadline=DAY, now=T0)
+    interview = repo.interviews.create_interview(draft=draft(), recruiter_id="UREC", deadline=DAY, now=T0)
     first, second = interview.interviewer_ids[:2]
-    repo.claim_prompt(interview_id=interview.id, now=T0, outgoing=[])
-    repo.save_debrief(interview_id=interview.id, interviewer_id=second, answers=answers(), now=T0, late=False)
-    assert repo.change_panel(
+    repo.claims.claim_prompt(interview_id=interview.id, now=T0, outgoing=[])
+    repo.debriefs.save_debrief(
+        interview_id=interview.id, interviewer_id=second, answers=answers(), now=T0, late=False
+    )
+    assert repo.privacy.change_panel(
         interview_id=interview.id, add=["UNEW"], remove=[second], next_remind_at=T0, now=T0
     )
-    changed = repo.get_interview(interview_id=interview.id)
+    changed = repo.interviews.get_interview(interview_id=interview.id)
     assert changed is not None and changed.interviewer_ids == (first, *interview.interviewer_ids[2:], "UNEW")
-    assert repo.list_debriefs(interview_id=interview.id) == []
-    assert repo.unsubmitted(interview_id=interview.id, user_id="UNEW")
+    assert repo.debriefs.list_debriefs(interview_id=interview.id) == []
+    assert repo.privacy.unsubmitted(interview_id=interview.id, user_id="UNEW")

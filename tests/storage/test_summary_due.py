@@ -52,29 +52,31 @@ def test_the_tick_selects_exactly_the_interviews_the_rule_says_are_due(
         session.commit()
     now = T0 + timedelta(hours=hours_later)
     for case in cases:
-        interview = repo.create_interview(
+        interview = repo.interviews.create_interview(
             draft=draft(interviewer_ids=tuple(case["panel"]), length_minutes=60),  # type: ignore[arg-type]
             recruiter_id="UREC",
             deadline=timedelta(hours=case["deadline_hours"]),  # type: ignore[arg-type]
             now=T0,
         )
         for user in case["wrote"]:  # type: ignore[attr-defined]
-            repo.save_debrief(
+            repo.debriefs.save_debrief(
                 interview_id=interview.id, interviewer_id=user, answers=answers(), now=T0, late=False
             )
         if case["status"] != "scheduled":
-            repo.claim_prompt(interview_id=interview.id, now=T0, outgoing=[])
+            repo.claims.claim_prompt(interview_id=interview.id, now=T0, outgoing=[])
         if case["status"] == "summarised":
-            repo.claim_summary(interview_id=interview.id, now=T0, final=False, verdict="discuss", outgoing=[])
+            repo.claims.claim_summary(
+                interview_id=interview.id, now=T0, final=False, verdict="discuss", outgoing=[]
+            )
 
-    everyone = [repo.get_interview(interview_id=row.id) for row in _rows(repo)]
+    everyone = [repo.interviews.get_interview(interview_id=row.id) for row in _rows(repo)]
     expected = {
         interview.id
         for interview, case in zip(everyone, cases, strict=True)
         if interview is not None and summary_due(interview, submitted=case["wrote"], now=now)  # type: ignore[arg-type]
     }
-    assert {interview.id for interview in repo.due_summaries(now=now)} == expected
-    assert {i.id for i in everyone if i and repo.summary_due(interview_id=i.id, now=now)} == expected
+    assert {interview.id for interview in repo.claims.due_summaries(now=now)} == expected
+    assert {i.id for i in everyone if i and repo.claims.summary_due(interview_id=i.id, now=now)} == expected
 
 
 def _rows(repo: Repository) -> list[InterviewRow]:

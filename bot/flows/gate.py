@@ -1,5 +1,5 @@
-"""Who may do what, asked of the one policy (bot/policy.py), and every refusal in the audit trail;
-and the interview lookup every use case starts from."""
+"""The gate every use case passes: who may do what, asked of the one policy (bot/policy.py), every
+refusal recorded in the audit trail; and the interview lookup every use case starts from."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from bot.policy import Action, Actor, may, refusal, roles
 from storage.repository import Repository
 
 
-class Access:
+class Gate:
     """The policy's answers for use cases and listeners; refusals are recorded with who and when."""
 
     def __init__(self, repository: Repository) -> None:
@@ -24,7 +24,7 @@ class Access:
             user_id=user_id,
             recruiter=recruiter,
             admin=admin,
-            manages_any=self.repository.manages_any(user_id=user_id),
+            manages_any=self.repository.privacy.manages_any(user_id=user_id),
         )
 
     def authorize(
@@ -64,7 +64,7 @@ class Access:
         refused: bool = False,
         detail: str = "",
     ) -> None:
-        self.repository.record_audit(
+        self.repository.privacy.record_audit(
             actor=actor,
             action=str(action),
             outcome="refused" if refused else "done",
@@ -74,7 +74,11 @@ class Access:
         )
 
     def interview(self, *, interview_id: int) -> Interview:
-        found = self.repository.get_interview(interview_id=interview_id) if in_range(interview_id) else None
+        found = (
+            self.repository.interviews.get_interview(interview_id=interview_id)
+            if in_range(interview_id)
+            else None
+        )
         if found is None:
             raise no_interview(interview_id)
         return found

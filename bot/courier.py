@@ -178,7 +178,7 @@ class Courier:
         delivered = 0
         tried: set[int] = set()
         while True:
-            due = [(outbox_id, lane) for outbox_id, lane in repository.due_outbox(now=now, limit=200)]
+            due = [(outbox_id, lane) for outbox_id, lane in repository.outbox.due_outbox(now=now, limit=200)]
             fresh = [(outbox_id, lane) for outbox_id, lane in due if outbox_id not in tried]
             if not fresh:
                 return delivered
@@ -209,7 +209,7 @@ class Courier:
             pool.shutdown(wait=True)
 
     def _lease(self, repository: Repository, outbox_ids: list[int], now: datetime) -> dict[int, OutboxItem]:
-        return repository.claim_outbox_items(
+        return repository.outbox.claim_outbox_items(
             outbox_ids=outbox_ids, now=max(now, self.clock()), lease=self.lease
         )
 
@@ -244,7 +244,7 @@ class Courier:
                 return self._failed_attempt(repository, item, now, f"render_failed: {exc}")
             if rendered is None:  # nothing left to say (e.g. erased meanwhile): owed no more
                 log.info("%s has nothing left to say; not sent", item.key)
-                repository.outbox_sent(outbox_id=item.id, now=now, channel=None, ts=None)
+                repository.outbox.outbox_sent(outbox_id=item.id, now=now, channel=None, ts=None)
                 return True
             facts = {k: payload.pop(k) for k in list(payload) if k not in ("channel", "ts", "thread_ts")}
             log.debug("rendered %s from %s", item.key, sorted(facts))
@@ -258,7 +258,7 @@ class Courier:
                     return self._failed_attempt(repository, item, now, str(exc), permanent=False, unsure=True)
                 if found is not None:
                     log.info("%s was already posted (its answer was lost): not posting it again", item.key)
-                    repository.outbox_sent(outbox_id=item.id, now=now, channel=found[0], ts=found[1])
+                    repository.outbox.outbox_sent(outbox_id=item.id, now=now, channel=found[0], ts=found[1])
                     return True
         return self._call(repository, item, payload, now)
 
@@ -274,7 +274,9 @@ class Courier:
             if status >= 500:  # Slack may have done it before failing to answer
                 return self._failed_attempt(repository, item, now, f"HTTP {status} {error}", unsure=True)
             if error == ALREADY_DONE.get(item.method):
-                repository.outbox_sent(outbox_id=item.id, now=now, channel=payload.get("channel"), ts=None)
+                repository.outbox.outbox_sent(
+                    outbox_id=item.id, now=now, channel=payload.get("channel"), ts=None
+                )
                 return True
             if error == "not_in_channel" and self.channels.join(str(payload.get("channel", ""))):
                 return self._call(repository, item, payload, now)
@@ -284,7 +286,7 @@ class Courier:
             return self._failed_attempt(repository, item, now, f"{type(exc).__name__}: {exc}", unsure=True)
         message = response.get("message") or {}
         channel = response.get("channel")  # conversations.* answer with the channel object
-        repository.outbox_sent(
+        repository.outbox.outbox_sent(
             outbox_id=item.id,
             now=now,
             channel=(channel.get("id") if isinstance(channel, dict) else channel) or payload.get("channel"),
@@ -299,9 +301,9 @@ class Courier:
             key = payload.pop(field, None)
             if key is None:
                 continue
-            sent = repository.sent_message(key=key)
+            sent = repository.outbox.sent_message(key=key)
             if sent is None:
-                if repository.outbox_status(key=key) == "pending":  # only while another sender has it
+                if repository.outbox.outbox_status(key=key) == "pending":  # only while another sender has it
                     raise _NotYet(f"waiting for {key} to be sent")
                 raise _DependencyFailed(f"depends_on_failed: {key} was never posted")
             payload["channel"] = sent.channel
@@ -324,7 +326,7 @@ class Courier:
             )
             # A post given up on takes the edits and replies still owed about it along.
             subject = item.subject if item.subject == item.key else None
-            repository.outbox_failed(outbox_id=item.id, error=error, subject=subject)
+            repository.outbox.outbox_failed(outbox_id=item.id, error=error, subject=subject)
             if self.on_failure is not None:
                 try:
                     self.on_failure(item, error)
@@ -333,7 +335,7 @@ class Courier:
             return False
         backoff = min(self.max_backoff, timedelta(seconds=2 ** min(item.attempts, 12)))
         log.warning("will retry %s in %ss: %s", item.key, int(backoff.total_seconds()), error)
-        repository.outbox_retry(outbox_id=item.id, at=now + backoff, error=error, unsure=unsure)
+        repository.outbox.outbox_retry(outbox_id=item.id, at=now + backoff, error=error, unsure=unsure)
         return False
 
 
