@@ -23,7 +23,7 @@ from bot.domain.validation import DomainError, NotAllowed
 from bot.flows import Flows
 from bot.flows.base import post
 from bot.people import People
-from bot.sources import Batch, Source, SourceError
+from bot.sources import Batch, KnowsPeople, Source, SourceError
 from storage.repository import Outgoing
 
 log = logging.getLogger(__name__)
@@ -64,6 +64,9 @@ class SourceSync:
         self.repository = flows.repository
         self.people = people
         self.sources = list(sources)
+        for source in self.sources:
+            if isinstance(source, KnowsPeople):
+                source.know_people(people.resolve)
         self.channel_id = channel_id
         # DEBRIEF_RECRUITERS may hold user groups (S…); only people (U…/W…) can own an interview or get a DM.
         self.recruiters = tuple(r for r in recruiters if not r.startswith("S"))
@@ -182,23 +185,43 @@ class SourceSync:
                 now=now,
             )
         for want in wanted:
-            if want.unresolved:
-                linked = self.repository.sources.known(source=name, keys=[want.key]).get(want.key)
-                if linked is not None and linked.interview.status is not InterviewStatus.CANCELLED:
-                    who = ", ".join(want.unresolved)
-                    self._tell(
-                        linked.interview.recruiter_id,
-                        linked.interview.id,
-                        f"👤 {who} (on the panel of {linked.interview.short_id}, {linked.interview.candidate}) "
-                        "has no Slack account I can find, so they won't get a prompt. To add a substitute: "
-                        f"`/debrief reschedule {linked.interview.id}`.",
-                        what=_digest(want.key, "unresolved", who),
-                        now=now,
-                    )
+            self._tell_unresolved(name, want, now=now)
         for key, why in plan.skipped:
             if why != "already over":
                 report.problems.append(f"{key}: {why}")
         return report
+
+    def _tell_unresolved(self, name: str, want: Wanted, *, now: datetime) -> None:
+        """Tell the recruiter about interviewers, and a named hiring manager, with no Slack account."""
+        manager = want.record.hiring_manager_email
+        lost_manager = manager if manager and self.people.resolve(manager) is None else None
+        if not want.unresolved and not lost_manager:
+            return
+        linked = self.repository.sources.known(source=name, keys=[want.key]).get(want.key)
+        if linked is None or linked.interview.status is InterviewStatus.CANCELLED:
+            return
+        interview = linked.interview
+        if want.unresolved:
+            who = ", ".join(want.unresolved)
+            self._tell(
+                interview.recruiter_id,
+                interview.id,
+                f"👤 {who} (on the panel of {interview.short_id}, {interview.candidate}) "
+                "has no Slack account I can find, so they won't get a prompt. To add a substitute: "
+                f"`/debrief reschedule {interview.id}`.",
+                what=_digest(want.key, "unresolved", who),
+                now=now,
+            )
+        if lost_manager:
+            self._tell(
+                interview.recruiter_id,
+                interview.id,
+                f"👤 {lost_manager}, the hiring manager {name} names for {interview.short_id} "
+                f"({interview.candidate}), has no Slack account I can find, so the interview has no "
+                "hiring manager: you'll read the summary.",
+                what=_digest(want.key, "unresolved_manager", lost_manager),
+                now=now,
+            )
 
     def _resolve(self, record: SourceRecord) -> Wanted | None:
         organiser = self.people.resolve(record.organiser_email) if record.organiser_email else None

@@ -7,10 +7,10 @@ another ATS is one module with a class like these.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from bot.domain.sources import SourceRecord, Window
 
@@ -39,3 +39,10 @@ class Source(Protocol):
     def fetch(self, *, cursor: str, now: datetime) -> Iterator[Batch]:
         """Read what changed since `cursor` (everything when it is empty), a batch at a time."""
         ...
+
+
+@runtime_checkable
+class KnowsPeople(Protocol):
+    """A source that picks among people by whether they have a Slack account (a job's hiring managers)."""
+
+    def know_people(self, resolve: Callable[[str], str | None]) -> None: ...

@@ -1,4 +1,4 @@
-"""Greenhouse Harvest API v3: scheduled interviews updated since the last watermark.
+"""Greenhouse Harvest API v3: interviews updated since the last watermark.
 
 Auth is OAuth client credentials: POST the token endpoint with HTTP Basic (client id, secret) and
 `grant_type=client_credentials`; the bearer token is renewed before it expires, and once more when a
@@ -7,7 +7,10 @@ request carries the filters and `per_page`, then each `Link: <…>; rel="next"` 
 
 Progress is kept per page: after each page is applied the cursor remembers the next page's URL, so
 a sync that fails on page 3 resumes there; the watermark (`updated_at=gte|…`) moves to the start of
-the run only once the last page is in. The fields relied on are listed in the README.
+the run only once the last page is in. Each page's related rows (panels, applications, candidates,
+jobs, interview names, users, and the jobs' hiring managers, cached for the whole sync) are fetched
+in bulk; `greenhouse_records` turns them into records. The endpoints and fields relied on, and which
+of them the published reference confirms, are listed in the README.
 """
 
 from __future__ import annotations
@@ -18,38 +21,19 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.domain.models import Stage
 from bot.domain.sources import SourceRecord
 from bot.sources import Batch, SourceError
+from bot.sources.greenhouse_records import Related, build_record, job_id_of, organiser_id, parse_time
 from bot.sources.http import Http, HttpStatus
-from bot.sources.ics import calendar_stage
 
 PAGE_SIZE = 100
 WATERMARK_OVERLAP = timedelta(minutes=5)  # their clock and ours differ; re-reading a little is harmless
 TOKEN_MARGIN = 60.0  # seconds before expiry that a token is renewed
-CANCELLED = ("cancelled", "canceled")
+MAX_PER_PAGE = 500  # v3's ceiling for `per_page`
+MAX_IDS = 50  # v3's ceiling for an `ids`/`…_ids` filter
 
 
-def _parse_time(value: Any) -> datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    if parsed.tzinfo is None:
-        raise ValueError(f"{value!r} has no time zone")
-    return parsed
-
-
-def _first(item: dict[str, Any], *names: str) -> Any:
-    for name in names:
-        value = item.get(name)
-        if isinstance(value, dict):  # v1-style {"date_time": …}
-            value = value.get("date_time")
-        if value:
-            return value
-    return None
-
-
-def _chunks(values: list[str], size: int = 50) -> Iterable[list[str]]:
+def _chunks(values: list[str], size: int = MAX_IDS) -> Iterable[list[str]]:
     for start in range(0, len(values), size):
         yield values[start : start + size]
 
@@ -78,6 +62,11 @@ class Greenhouse:
         self.monotonic = monotonic
         self._token: str | None = None
         self._expires = 0.0
+        self._has_slack: Callable[[str], bool] | None = None
+
+    def know_people(self, resolve: Callable[[str], str | None]) -> None:
+        """Who has a Slack account: a job's first hiring manager with one becomes the interview's."""
+        self._has_slack = lambda email: resolve(email) is not None
 
     # -- auth ------------------------------------------------------------------------------------
     def _bearer(self, *, renew: bool = False) -> str:
@@ -120,19 +109,22 @@ class Greenhouse:
             return _json(body, "Greenhouse"), link
         raise SourceError("Greenhouse kept refusing a fresh token")
 
-    def _list(self, resource: str, ids: list[str]) -> dict[str, dict[str, Any]]:
-        """Items of a resource by id (`ids` filter), every page."""
-        found: dict[str, dict[str, Any]] = {}
-        for chunk in _chunks(sorted(set(ids))):
+    def _rows(
+        self, resource: str, ids: Iterable[str], *, by: str = "ids", per_page: int = 0
+    ) -> list[dict[str, Any]]:
+        """Every row of a resource whose `by` filter matches `ids` (50 at a time), every page."""
+        found: list[dict[str, Any]] = []
+        for chunk in _chunks(sorted({i for i in ids if i and i != "None"})):
             url: str | None = f"{self.api_url}/{resource}"
-            params: dict[str, Any] | None = {"ids": ",".join(chunk), "per_page": len(chunk)}
+            params: dict[str, Any] | None = {by: ",".join(chunk), "per_page": per_page or len(chunk)}
             while url:
                 items, url = self._get(url, params)
-                params = None
-                for item in items if isinstance(items, list) else []:
-                    if isinstance(item, dict) and item.get("id") is not None:
-                        found[str(item["id"])] = item
+                params = None  # a `Link` URL carries its own cursor, alone
+                found += [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
         return found
+
+    def _by_id(self, resource: str, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        return {str(r["id"]): r for r in self._rows(resource, ids) if r.get("id") is not None}
 
     # -- reading ---------------------------------------------------------------------------------
     def fetch(self, *, cursor: str, now: datetime) -> Iterator[Batch]:
@@ -142,11 +134,12 @@ class Greenhouse:
         started = state.get("started") or (now - WATERMARK_OVERLAP).astimezone(UTC).strftime(
             "%Y-%m-%dT%H:%M:%SZ"
         )
-        first = f"{self.api_url}/scheduled_interviews"
+        first = f"{self.api_url}/interviews"
         params: dict[str, Any] = {"per_page": self.page_size}
         if watermark:
             params["updated_at"] = f"gte|{watermark}"
         url, query = (resume, None) if resume else (first, params)
+        managers: dict[str, tuple[str, ...] | None] = {}  # job id -> its hiring managers, for this sync
         while True:
             try:
                 items, next_url = self._get(url, query)
@@ -157,7 +150,7 @@ class Greenhouse:
                 raise
             if not isinstance(items, list):
                 raise SourceError("Greenhouse answered something other than a list of interviews")
-            records, problems = self._records(items)
+            records, problems = self._records(items, managers)
             if next_url:
                 progress = {"watermark": watermark, "resume": next_url, "started": started}
             else:
@@ -167,29 +160,18 @@ class Greenhouse:
                 return
             url, query, resume = next_url, None, next_url
 
-    def _records(self, items: list[Any]) -> tuple[list[SourceRecord], list[str]]:
+    def _records(
+        self, items: list[Any], managers: dict[str, tuple[str, ...] | None]
+    ) -> tuple[list[SourceRecord], list[str]]:
         good = [i for i in items if isinstance(i, dict) and i.get("id") is not None]
         problems = [
             f"skipped a Greenhouse interview without an id: {str(i)[:80]}" for i in items if i not in good
         ]
-        applications = self._list(
-            "applications", [str(i["application_id"]) for i in good if i.get("application_id")]
-        )
-        candidates = self._list(
-            "candidates", [str(a["candidate_id"]) for a in applications.values() if a.get("candidate_id")]
-        )
-        jobs = self._list("jobs", [str(j) for a in applications.values() for j in _job_ids(a)])
-        missing = [
-            str(p.get("user_id") or p.get("id"))
-            for i in good
-            for p in [*(i.get("interviewers") or []), i.get("organizer") or {}]
-            if isinstance(p, dict) and not p.get("email") and (p.get("user_id") or p.get("id"))
-        ]
-        users = self._list("users", missing) if missing else {}
+        related = self._related(good, managers, problems)
         records = []
         for item in good:
             try:
-                record = self._record(item, applications, candidates, jobs, users)
+                record = build_record(item, related, self._has_slack)
             except (ValueError, TypeError, KeyError) as exc:
                 problems.append(f"skipped Greenhouse interview {item.get('id')}: {exc}")
                 continue
@@ -197,62 +179,58 @@ class Greenhouse:
                 records.append(record)
         return records, problems
 
-    def _record(
-        self,
-        item: dict[str, Any],
-        applications: dict[str, dict[str, Any]],
-        candidates: dict[str, dict[str, Any]],
-        jobs: dict[str, dict[str, Any]],
-        users: dict[str, dict[str, Any]],
-    ) -> SourceRecord | None:
-        starts_at = _parse_time(_first(item, "start_at", "starts_at", "start"))
-        ends_at = _parse_time(_first(item, "end_at", "ends_at", "end"))
-        if starts_at is None or ends_at is None:
-            return None  # an all-day interview (dates only): no slot to debrief after
-        application = applications.get(str(item.get("application_id")))
-        if application is None:
-            raise ValueError("its application could not be read")
-        candidate = candidates.get(str(application.get("candidate_id")), {})
-        name = " ".join(p for p in (candidate.get("first_name"), candidate.get("last_name")) if p)
-        job_ids = _job_ids(application)
-        role = str(jobs.get(str(job_ids[0]), {}).get("name") or "") if job_ids else ""
-        if not name or not role:
-            raise ValueError("its candidate's name or job title is missing")
-        interview_name = str(item.get("interview_name") or (item.get("interview") or {}).get("name") or "")
-        organiser = item.get("organizer") or {}
-        return SourceRecord(
-            key=f"greenhouse:{item['id']}",
-            candidate=name,
-            role=role,
-            stage=calendar_stage(interview_name) if interview_name else Stage.OTHER,
-            starts_at=starts_at,
-            length_minutes=max(1, int((ends_at - starts_at).total_seconds() // 60)),
-            interviewer_emails=tuple(
-                e for e in (_email_of(p, users) for p in item.get("interviewers") or []) if e
-            ),
-            organiser_email=_email_of(organiser, users),
-            cancelled=str(item.get("status") or "").lower() in CANCELLED or bool(item.get("deleted_at")),
-            version=str(item.get("updated_at") or ""),
-        )
+    def _related(
+        self, good: list[dict[str, Any]], managers: dict[str, tuple[str, ...] | None], problems: list[str]
+    ) -> Related:
+        """Everything a page of interviews refers to, in a few bulk requests."""
+        related = Related(managers=managers)
+        bare = [str(i["id"]) for i in good if not isinstance(i.get("interviewers"), list)]
+        for row in self._rows("interviewers", bare, by="interview_ids", per_page=MAX_PER_PAGE):
+            related.panels.setdefault(str(row.get("interview_id")), []).append(row)
+        related.panels |= {
+            str(i["id"]): i["interviewers"] for i in good if isinstance(i.get("interviewers"), list)
+        }
+        related.applications = self._by_id("applications", [str(i.get("application_id")) for i in good])
+        apps = related.applications
+        related.candidates = self._by_id("candidates", [str(a.get("candidate_id")) for a in apps.values()])
+        jobs = [j for i in good if (j := job_id_of(i, apps.get(str(i.get("application_id")))))]
+        related.jobs = self._by_id("jobs", jobs)
+        related.slots = self._by_id("job_interviews", [str(i.get("job_interview_id")) for i in good])
+        self._hiring_managers(jobs, managers, problems)
+        people = [
+            str(p.get("user_id") or p.get("id"))
+            for ps in related.panels.values()
+            for p in ps
+            if not p.get("email")
+        ]
+        people += [o for i in good if (o := organiser_id(i))] + [
+            u for j in jobs for u in managers.get(j) or ()
+        ]
+        related.users = self._by_id("users", people)
+        return related
 
-
-def _job_ids(application: dict[str, Any]) -> list[Any]:
-    if application.get("job_id"):
-        return [application["job_id"]]
-    return [
-        j.get("id") if isinstance(j, dict) else j
-        for j in application.get("job_ids") or application.get("jobs") or []
-    ]
-
-
-def _email_of(person: Any, users: dict[str, dict[str, Any]]) -> str | None:
-    if not isinstance(person, dict):
-        return None
-    email = person.get("email")
-    if not email:
-        user = users.get(str(person.get("user_id") or person.get("id")), {})
-        email = user.get("primary_email_address") or user.get("email")
-    return str(email).lower() if email else None
+    def _hiring_managers(
+        self, jobs: list[str], managers: dict[str, tuple[str, ...] | None], problems: list[str]
+    ) -> None:
+        """Fill in the hiring managers of jobs not read yet this sync. A failure is reported, and those
+        jobs' interviews are imported without a hiring manager rather than dropped."""
+        missing = sorted({j for j in jobs if j not in managers})
+        if not missing:
+            return
+        try:
+            rows = self._rows("job_hiring_managers", missing, by="job_ids", per_page=MAX_PER_PAGE)
+        except SourceError as exc:
+            managers.update(dict.fromkeys(missing))
+            problems.append(
+                f"couldn't read the hiring managers of Greenhouse job(s) {', '.join(missing)} ({exc}); "
+                "their interviews were imported without one"
+            )
+            return
+        found: dict[str, list[str]] = {j: [] for j in missing}
+        for row in rows:
+            if str(row.get("job_id")) in found and row.get("user_id") is not None:
+                found[str(row["job_id"])].append(str(row["user_id"]))
+        managers.update({j: tuple(users) for j, users in found.items()})
 
 
 def _json(body: bytes, what: str) -> Any:
@@ -267,7 +245,7 @@ def _lifetime(token: dict[str, Any]) -> float:
     if isinstance(token.get("expires_in"), int | float):
         return float(token["expires_in"])
     try:
-        expires = _parse_time(token.get("expires_at"))
+        expires = parse_time(token.get("expires_at"))
     except ValueError:
         expires = None
     if expires is not None:

@@ -59,6 +59,12 @@ def stage_of(text: str) -> Stage | None:
     return None
 
 
+def named_hiring_manager(text: str) -> str | None:
+    """The e-mail of an `HM: <email>` line in an event's (or interview's) description, if any."""
+    found = _HM_LINE.search(text)
+    return found.group(1).lower() if found else None
+
+
 def calendar_stage(name: str) -> Stage:
     """A calendar's default stage: a tag in its name, or a stage word in it, else Other."""
     tagged = stage_of(name)
@@ -187,8 +193,6 @@ def _record(event: Any, *, pattern: re.Pattern[str], default: Stage, series: set
         email = _email(attendee)
         if email and email != organiser and email not in panel:
             panel.append(email)
-    description = str(event.get("DESCRIPTION", ""))
-    manager = _HM_LINE.search(description)
     return SourceRecord(
         key=key,
         candidate=match.group("candidate").strip(),
@@ -198,7 +202,7 @@ def _record(event: Any, *, pattern: re.Pattern[str], default: Stage, series: set
         length_minutes=minutes,
         interviewer_emails=tuple(panel),
         organiser_email=organiser,
-        hiring_manager_email=manager.group(1).lower() if manager else None,
+        hiring_manager_email=named_hiring_manager(str(event.get("DESCRIPTION", ""))),
         cancelled=str(event.get("STATUS", "")).upper() == "CANCELLED",
     )
 

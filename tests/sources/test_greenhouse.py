@@ -1,5 +1,6 @@
 """Greenhouse Harvest v3 against a fake on loopback: token, three pages, a 429, a token that expires
-mid-sync, the watermark, and a sync that fails on its last page."""
+mid-sync, the watermark, a sync that fails on its last page, and the hiring manager (the job's
+hiring team, or an `HM:` line, which wins)."""
 
 from __future__ import annotations
 
@@ -12,12 +13,13 @@ from bot.domain.models import InterviewStatus, Stage
 from bot.flows.sync import SourceSync
 from bot.sources.greenhouse import Greenhouse
 from bot.sources.http import Http
+from fakeslack import FakeSlack
 from tests.conftest import FakeClock
-from tests.e2e.harness import ANA, BO, RECRUITER, RunningBot
+from tests.e2e.harness import ANA, BO, HIRING_MANAGER, RECRUITER, RunningBot
 from tests.fakeapi import serving
 from tests.sources.conftest import CARL, StartBot
 from tests.sources.fake_greenhouse import CLIENT_ID, CLIENT_SECRET, FakeGreenhouse
-from tests.sources.feeds import ANA_MAIL, BO_MAIL, CARL_MAIL
+from tests.sources.feeds import ANA_MAIL, BO_MAIL, CARL_MAIL, HANA_MAIL, NOBODY_MAIL
 
 
 @pytest.fixture
@@ -72,7 +74,7 @@ def test_every_interview_is_imported_once_across_pages_a_429_and_an_expired_toke
     make_bot: StartBot, greenhouse: FakeGreenhouse, clock: FakeClock
 ) -> None:
     sleeps = Sleeps()
-    greenhouse.fail("scheduled_interviews?cursor", 429, retry_after="7")  # page 2, once
+    greenhouse.fail("/interviews?cursor", 429, retry_after="7")  # page 2, once
     greenhouse.expire_after_pages = 2  # the token dies after page 2 (3 with the 429): page 3 gets a 401
     running, sync = start(make_bot, greenhouse, sleeps)
     [report] = sync.run(now=clock(), force=True)
@@ -80,7 +82,7 @@ def test_every_interview_is_imported_once_across_pages_a_429_and_an_expired_toke
     assert report.created == 6
     assert 7.0 in sleeps  # Retry-After waited out
     assert greenhouse.issued == 2  # a second token after the 401
-    pages = [r for r in greenhouse.requests if r.path.endswith("scheduled_interviews")]
+    pages = [r for r in greenhouse.requests if r.path.endswith("/v3/interviews")]
     assert pages[0].arg("per_page") == "2" and all(set(p.query) == {"cursor"} for p in pages[1:])
     interviews = imported(running)
     assert len(interviews) == 6 and running.bot.repository.interviews.list_open(limit=50)[1] == 6
@@ -124,7 +126,7 @@ def test_the_watermark_advances_only_after_a_successful_page(
     assert resumed.error is None and resumed.created == 2
     assert len(imported(running)) == 6 and running.bot.repository.interviews.list_open(limit=50)[1] == 6
     assert running.bot.repository.sources.source_statuses()[0].imported == 6
-    resumed_at = [r for r in greenhouse.requests if r.path.endswith("scheduled_interviews")][-1]
+    resumed_at = [r for r in greenhouse.requests if r.path.endswith("/v3/interviews")][-1]
     assert set(resumed_at.query) == {"cursor"}  # picked up at page 3, not from the start
     assert cursor(running) == {"watermark": "2026-03-02T08:55:00Z", "resume": None}  # the first run's start
 
@@ -136,3 +138,78 @@ def test_refused_credentials_are_reported_in_words(
     [report] = sync.run(now=clock(), force=True)
     assert report.error is not None and "GREENHOUSE_CLIENT_ID" in report.error
     assert "wrong" not in report.error and imported(running) == {}
+
+
+# -- the hiring manager: the job's hiring team, or an `HM:` line --------------------------------------
+def test_an_imported_interview_gets_its_jobs_first_hiring_manager_on_slack(
+    make_bot: StartBot, greenhouse: FakeGreenhouse, clock: FakeClock, fake: FakeSlack
+) -> None:
+    greenhouse.add_hiring_manager(300, NOBODY_MAIL)  # listed first, but not on Slack: skipped
+    greenhouse.add_hiring_manager(300, HANA_MAIL)
+    greenhouse.add_hiring_manager(301, HANA_MAIL)
+    greenhouse.max_per_page = 1  # every related list, the hiring managers too, comes a row per page
+    greenhouse.fail("job_hiring_managers", 429, retry_after="3")
+    greenhouse.fail("job_hiring_managers?cursor", 401)  # a token revoked between two pages
+    sleeps = Sleeps()
+    running, sync = start(make_bot, greenhouse, sleeps)
+    [report] = sync.run(now=clock(), force=True)
+    running.settle()
+    assert report.error is None and report.created == 6, report
+    assert {i.hiring_manager_id for i in imported(running).values()} == {HIRING_MANAGER}  # type: ignore[attr-defined]
+    assert 3.0 in sleeps and greenhouse.issued == 2
+    asked = [r for r in greenhouse.requests if r.path.endswith("/job_hiring_managers")]
+    first = [r for r in asked if r.arg("cursor") is None]
+    assert [r.arg("job_ids") for r in first] == ["300,301"] * 2  # the 429's retry; then cached for pages 2-3
+    assert len(asked) == 2 + 2 + 1  # 3 rows a page each, plus the retry after the 429 and the 401
+    assert not any(
+        NOBODY_MAIL in m["text"] for m in fake.messages(RECRUITER)
+    )  # Hana stood in: nothing to say
+
+
+def test_a_hiring_manager_without_slack_leaves_none_and_the_recruiter_is_told(
+    make_bot: StartBot, greenhouse: FakeGreenhouse, clock: FakeClock, fake: FakeSlack
+) -> None:
+    greenhouse.add_hiring_manager(300, NOBODY_MAIL)  # job 300: interviews 2, 4, 6; job 301 has no team
+    running, sync = start(make_bot, greenhouse, Sleeps())
+    [report] = sync.run(now=clock(), force=True)
+    running.settle()
+    assert report.error is None and report.created == 6
+    interviews = imported(running)
+    assert {i.hiring_manager_id for i in interviews.values()} == {RECRUITER}  # type: ignore[attr-defined]
+    told = [m["text"] for m in fake.messages(RECRUITER) if NOBODY_MAIL in m["text"]]
+    assert len(told) == 3, told
+    assert all("hiring manager" in t for t in told)
+    assert any(interviews["greenhouse:2"].short_id in t for t in told)  # type: ignore[attr-defined]
+
+
+def test_an_hm_line_in_the_interviews_notes_wins_over_the_hiring_team(
+    make_bot: StartBot, greenhouse: FakeGreenhouse, clock: FakeClock
+) -> None:
+    greenhouse.add_hiring_manager(300, HANA_MAIL)
+    greenhouse.add_interview(2, start="2026-03-04T12:00:00Z", end="2026-03-04T12:45:00Z", emails=(ANA_MAIL,),
+                             updated="2026-03-01T10:02:00Z", notes="Bring the laptop.\nHM: carl@example.com")  # fmt: skip
+    running, sync = start(make_bot, greenhouse, Sleeps())
+    [report] = sync.run(now=clock(), force=True)
+    assert report.error is None
+    interviews = imported(running)
+    assert interviews["greenhouse:2"].hiring_manager_id == CARL  # type: ignore[attr-defined]
+    assert interviews["greenhouse:4"].hiring_manager_id == HIRING_MANAGER  # type: ignore[attr-defined]
+
+
+def test_a_failed_hiring_team_read_imports_the_interviews_without_one_and_says_so(
+    make_bot: StartBot, greenhouse: FakeGreenhouse, clock: FakeClock
+) -> None:
+    greenhouse.add_hiring_manager(300, HANA_MAIL)
+    greenhouse.fail("job_hiring_managers", 500, times=4)  # the first try and every retry
+    running, sync = start(make_bot, greenhouse, Sleeps())
+    [report] = sync.run(now=clock(), force=True)
+    assert report.error is None and report.created == 6, report
+    assert {i.hiring_manager_id for i in imported(running).values()} == {RECRUITER}  # type: ignore[attr-defined]
+    [problem] = [p for p in report.problems if "hiring managers" in p]
+    assert "300" in problem and "500" in problem
+    [status] = running.bot.repository.sources.source_statuses()
+    assert (
+        status.error_since is None
+        and status.last_error is not None
+        and "hiring managers" in status.last_error
+    )
