@@ -42,7 +42,7 @@ class AshbyWebhook:
             return 200, "ignored"
         now = self.clock()
         try:
-            report = self.sync.apply(self.source.name, batch, now=now)
+            report = self.sync.importer.apply(self.source.name, batch, now=now)
         except (
             SourceError,
             SlackApiError,
