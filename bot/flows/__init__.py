@@ -10,9 +10,11 @@ from bot.flows.debriefs import DebriefFlows
 from bot.flows.pipeline import PipelineFlows, Status
 from bot.flows.privacy import PrivacyFlows
 from bot.flows.ticks import TickFlows, TickReport
+from bot.flows.told import ToldFlows
 
 __all__ = ["Flows", "Status", "TickReport", "Timing", "Zones"]
 
 
-class Flows(TickFlows, DebriefFlows, PipelineFlows, PrivacyFlows):
-    """All use cases, one object: interviewers' (debriefs), recruiters' (pipeline), the scheduler's (ticks)."""
+class Flows(TickFlows, DebriefFlows, PipelineFlows, PrivacyFlows, ToldFlows):
+    """All use cases, one object: interviewers' (debriefs), recruiters' (pipeline), the scheduler's
+    (ticks), and what a clicker is told (told)."""

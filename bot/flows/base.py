@@ -13,7 +13,7 @@ from bot.domain.summary_types import Policy, Summary
 from bot.domain.validation import MAX_INTERVIEW_ID, NotAllowed, NotFound
 from bot.domain.worktime import WorkingWeek
 from bot.flows.connect import prompt_elsewhere, summary_in_private
-from bot.flows.render import Renderer, owed_message
+from bot.flows.render import TOLD, Renderer, owed_message
 from bot.outbox import Courier
 from bot.policy import Action, Actor, may, refusal, roles
 from bot.views.common import mention
@@ -270,7 +270,7 @@ class FlowsBase:
     def undeliverable(self, item: OutboxItem, error: str) -> None:
         """A call given up on for good: the recruiter who scheduled the interview hears of it, once per
         message (its Home tab and `/debrief status` list it too). Never silent."""
-        if item.kind == "notice" or item.interview_id is None:
+        if item.kind in ("notice", TOLD) or item.interview_id is None:
             return  # a notice about a notice would loop; with no interview, only the logs can tell
         interview = self.repository.get_interview(interview_id=item.interview_id)
         if interview is None:
