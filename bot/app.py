@@ -55,14 +55,16 @@ class Bot:
     repository: Repository
     client: WebClient
     clock: Clock
-    executor: ThreadPoolExecutor  # runs Bolt's lazy listeners (modals opened on a trigger, and the like)
+    executor: (
+        ThreadPoolExecutor  # runs Bolt's lazy listeners: modals opened on a trigger (and the CSV export)
+    )
     dispatcher: Dispatcher  # sends what requests owed, after their ack
     sync: SourceSync | None = None  # calendar feeds and ATSs, when any is configured
     routes: dict[str, Route] = field(default_factory=dict)  # webhooks for bot.http (Ashby's)
 
     def close(self) -> None:
-        """Let lazy listeners and the dispatcher finish (they send what people are waiting for), then
-        release the database."""
+        """Let lazy listeners (modals) and the dispatcher (everything else owed) finish, then release
+        the database."""
         self.executor.shutdown(wait=True)
         self.dispatcher.stop()
         self.flows.courier.close()
@@ -170,7 +172,8 @@ def build_app(
         client=client,
         listener_executor=executor,
         signing_secret=settings.slack_signing_secret or "socket-mode",
-        # Listeners run in the request thread and ack at once; slow work goes to lazy listeners.
+        # Listeners run in the request thread and ack at once. What they owe is in the outbox, sent by
+        # the dispatcher; only a modal opened on a trigger (3 s) runs in a lazy listener.
         process_before_response=True,
         # bot.http verifies signatures before Bolt sees the body (see there for why).
         request_verification_enabled=False,

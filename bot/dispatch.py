@@ -1,10 +1,11 @@
-"""The work listeners leave for after their ack — sending what is owed, refreshing Home tabs — on one thread.
+"""The one way work gets done after a listener's ack: sending what is owed and publishing Home tabs,
+on one thread per process.
 
-Bolt's lazy listeners start one job per request. Under a burst of submissions those jobs queue
-behind each other, each holding a copy of its request, and the modals people are waiting for
-(`views.open`, whose trigger dies after 3 s) queue behind them. A listener here only records what
-it owes (the outbox row is already committed) and kicks: one thread sends everything owed in a
-single pass, so a burst of a thousand submissions costs a few passes, not a thousand jobs.
+A listener does its database work in the request, owes any message (a receipt, a summary update,
+the answer to a click) in the outbox, acks and kicks: this thread sends everything owed in one pass,
+exactly once (bot/outbox.py), so a burst of a thousand clicks costs a few passes, not a thousand
+jobs. Bolt's lazy listeners are kept only for `views.open`, whose trigger dies 3 s after the
+request: they must not queue behind deliveries.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ One class per area, each given what it uses; `Flows` only builds them and wires 
     export       CSV exports
     ticks        the scheduler's pass and delivery
     dead_letters what Slack refused for good reaches a person
+    told         what a person who clicked a button is told (a DM, exactly once)
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from bot.flows.pipeline import CHECK_CHANNEL, OWN_CHANNEL, Pipeline, Status
 from bot.flows.privacy import Privacy
 from bot.flows.render import Renderer
 from bot.flows.ticks import TickReport, Ticks
+from bot.flows.told import Told
 from storage.repository import Repository
 
 __all__ = ["Flows", "Status", "TickReport", "Timing", "Zones"]
@@ -57,6 +59,7 @@ class Flows:
     export: Export
     ticks: Ticks
     dead_letters: DeadLetters
+    told: Told
 
     @classmethod
     def build(
@@ -119,4 +122,5 @@ class Flows:
                 working_week=working_week or WorkingWeek(),
             ),
             dead_letters=dead_letters,
+            told=Told(repository),
         )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from bot.flows.base import post
 from bot.flows.panels import GONE, Panels
+from bot.flows.render import TOLD
 from bot.views.messages import undelivered_line, undelivered_notice
 from storage.repository import OutboxItem, Repository
 
@@ -24,7 +25,7 @@ class DeadLetters:
             user = str(item.payload.get("channel", ""))
             self.panels.panelist_gone(interview_id=item.interview_id, user_id=user, now=item.created_at)
             return
-        if item.kind == "notice" or item.interview_id is None:
+        if item.kind in ("notice", TOLD) or item.interview_id is None:
             return  # a notice about a notice would loop; with no interview, only the logs can tell
         interview = self.repository.interviews.get_interview(interview_id=item.interview_id)
         if interview is None:

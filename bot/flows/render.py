@@ -18,10 +18,12 @@ from bot.domain.summary_types import Summary
 from bot.views.common import Message, mention
 from bot.views.messages import private_notes_dm, prompt_dm, prompt_message, receipt_dm, reminder_dm
 from bot.views.summary import calibration_dm, summary_message
+from bot.views.told import told_message
 from storage.repository import OutboxItem, Outgoing, Repository
 
 RENDER = "render"  # the payload key that marks a row rendered at send time
 ERASED_KIND = "erased"  # a posted message edited to its erased form
+TOLD = "told"  # the answer to a person's click (bot/flows/told.py)
 
 
 def erased_message(interview: Interview) -> Message:
@@ -30,7 +32,13 @@ def erased_message(interview: Interview) -> Message:
 
 
 def owed_message(
-    key: str, kind: str, interview_id: int, channel: str, *, method: str = "chat.postMessage", **facts: Any
+    key: str,
+    kind: str,
+    interview_id: int | None,
+    channel: str,
+    *,
+    method: str = "chat.postMessage",
+    **facts: Any,
 ) -> Outgoing:
     """A message to render when sent: `channel` (a channel, a user id for a DM, or for an update
     `of=<key>`) and `facts` (ids and flags only: never names or debrief text)."""
@@ -66,6 +74,9 @@ class Renderer:
         (e.g. the private notes of an erased interview)."""
         kind = str(item.payload.get(RENDER))
         interview = self._interview(item.interview_id)
+        if kind == TOLD:  # said about any interview, or none (a stale button), erased or not
+            told = told_message(str(item.payload.get("say")), item.payload, interview)
+            return None if told is None else told.as_kwargs()
         if interview is None:
             return None
         if interview.erased_at is not None:  # its posts say so; anything else still owed says nothing

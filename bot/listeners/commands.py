@@ -31,6 +31,8 @@ PANEL_USAGE = "Say who: `/debrief panel 12 add @ana` or `/debrief panel 12 remov
 # Each subcommand is the policy action of the same name (a missing one fails at import).
 ACTIONS: dict[str, Action] = {command.name: Action(command.name) for command in SUBCOMMANDS}
 SLOW = {command.name for command in SUBCOMMANDS if command.slow}  # finished in the lazy listener
+# `schedule` and `reschedule` open a modal on the command's trigger. `export` still uploads its CSV
+# here: an upload whose answer Slack lost can't be found by an outbox key (a file carries no metadata).
 
 
 def split(text: str | None) -> tuple[str, list[str]]:

@@ -26,7 +26,7 @@ class Deps:
     flows: Flows
     access: Access
     clock: Callable[[], datetime]
-    dispatcher: Dispatcher  # sends what a listener owed, after its ack
+    dispatcher: Dispatcher  # after the ack: sends what a listener owed, publishes Home tabs
     default_channel: str | None = None
     sync: SourceSync | None = None  # imported interviews' sources, for `/debrief sources`
 
@@ -38,7 +38,8 @@ def actor(deps: Deps, user: str) -> Actor:
 
 
 def tell(client: WebClient, *, user_id: str, channel_id: str | None, message: Message) -> None:
-    """Show one person a message: ephemeral where they are, else in their DM with the bot."""
+    """Show one person a message at once, from a lazy listener: ephemeral where they are, else in their
+    DM. Anything else a listener wants said is owed through the outbox (bot/flows/told.py)."""
     if channel_id:
         try:
             client.chat_postEphemeral(channel=channel_id, user=user_id, **message.as_kwargs())
@@ -53,8 +54,9 @@ Lazy = TypeVar("Lazy", bound=Callable[..., None])
 
 
 def tells_on_failure(function: Lazy) -> Lazy:
-    """For lazy listeners, which run after the ack: Bolt only logs their errors, so say sorry to the
-    person who acted (Bolt still injects arguments by the wrapped function's own names)."""
+    """For lazy listeners (kept only to open a modal on a trigger, after the ack): Bolt only logs their
+    errors, so say sorry to the person who acted (Bolt still injects arguments by the wrapped
+    function's own names)."""
 
     @functools.wraps(function)
     def wrapper(**kwargs: Any) -> None:

@@ -1,4 +1,5 @@
-"""The Home tab, rendered for whoever opens it."""
+"""The Home tab, rendered for whoever opens it (published by the dispatcher, after the ack); its
+Schedule button opens the modal in a lazy listener, on the click's trigger."""
 
 from __future__ import annotations
 
@@ -24,13 +25,13 @@ def register(app: App, deps: Deps) -> None:
     def ack_event(ack: Ack) -> None:
         ack()
 
-    def publish(event: dict[str, Any], client: WebClient) -> None:
-        if event.get("tab") != "home":
-            return
-        refresh_home(deps, client, event["user"])
+    def opened(ack: Ack, event: dict[str, Any]) -> None:
+        ack()
+        if event.get("tab") == "home":
+            # Published by the dispatcher after the ack; idempotent, so a retried delivery does no harm.
+            deps.dispatcher.kick(home_for=event["user"])
 
-    # Publishing is idempotent, so a retried delivery of the same event does no harm.
-    app.event("app_home_opened")(ack=ack_event, lazy=[publish])
+    app.event("app_home_opened")(opened)
 
     @tells_on_failure
     def open_schedule(body: dict[str, Any], client: WebClient) -> None:

@@ -1,7 +1,13 @@
-"""Buttons on the channel summary and on reminders: who said what, decisions, remind, extend, snooze."""
+"""Buttons on the channel summary and on reminders: who said what, decisions, remind, extend, snooze.
+
+A click's work is a few database writes, done in the request before the ack; what the clicker is
+told is owed through the outbox and sent by the dispatcher (bot/flows/told.py). Only "who said what"
+runs after the ack, in a lazy listener: it opens a modal, and its trigger dies after 3 s.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -13,8 +19,8 @@ from bot.ids import Action
 from bot.listeners.deps import Deps, actor, tell, tells_on_failure
 from bot.policy import Action as Can
 from bot.views.messages import notice
-from bot.views.pipeline import reminded_message
 from bot.views.summary import who_said_what_modal
+from bot.views.told import Say
 
 DECISIONS = {
     Action.DECIDE_ADVANCE: Decision.ADVANCE,
@@ -22,6 +28,10 @@ DECISIONS = {
     Action.DECIDE_HOLD: Decision.HOLD,
 }
 STALE = "This button is out of date. Use the latest message from the bot."
+
+# A click's work: given the interview id and the clicker, does it and says what to tell them
+# (None: nothing, the message it changed says it), or raises a DomainError that says why not.
+Work = Callable[[int, str], tuple[Say, dict[str, Any]] | None]
 
 
 def _id(action: dict[str, Any]) -> int:
@@ -31,16 +41,41 @@ def _id(action: dict[str, Any]) -> int:
         raise DomainError(STALE) from None
 
 
+def _number(action: dict[str, Any]) -> int | None:
+    try:
+        return _id(action)
+    except DomainError:
+        return None
+
+
+def clicked(deps: Deps, ack: Ack, body: dict[str, Any], action: dict[str, Any], work: Work) -> None:
+    """Do the click's work now, owe the clicker their answer, ack; the dispatcher sends what is owed."""
+    user = body["user"]["id"]
+    click = str(action.get("action_ts") or body.get("trigger_id") or deps.clock().timestamp())
+    now = deps.clock()
+    try:
+        answer = work(_id(action), user)
+    except DomainError as exc:
+        deps.flows.told.tell_refusal(
+            user_id=user, click=click, interview_id=_number(action), error=exc, now=now
+        )
+    else:
+        if answer is not None:
+            say, facts = answer
+            deps.flows.told.tell(
+                user_id=user, click=click, interview_id=_id(action), say=say, now=now, **facts
+            )
+    ack()
+    deps.dispatcher.kick()
+
+
 def register(app: App, deps: Deps) -> None:
     def ack_click(ack: Ack) -> None:
         ack()
 
-    def where(body: dict[str, Any]) -> tuple[str, str | None]:
-        return body["user"]["id"], (body.get("channel") or {}).get("id")
-
     @tells_on_failure
     def who_said_what(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
-        user, channel = where(body)
+        user, channel = body["user"]["id"], (body.get("channel") or {}).get("id")
         try:
             interview, debriefs = deps.flows.debriefs.who_said_what(
                 interview_id=_id(action), actor=actor(deps, user), now=deps.clock()
@@ -52,56 +87,41 @@ def register(app: App, deps: Deps) -> None:
 
     app.action(Action.WHO_SAID_WHAT)(ack=ack_click, lazy=[who_said_what])
 
-    @tells_on_failure
-    def decide(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
-        user, channel = where(body)
-        try:
+    def decide(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+        def work(number: int, user: str) -> None:
+            decision = DECISIONS[Action(action["action_id"])]
             deps.flows.pipeline.decide(
-                interview_id=_id(action),
-                decision=DECISIONS[Action(action["action_id"])],
-                actor=actor(deps, user),
-                now=deps.clock(),
+                interview_id=number, decision=decision, actor=actor(deps, user), now=deps.clock()
             )
-        except DomainError as exc:
-            tell(client, user_id=user, channel_id=channel, message=notice(str(exc)))
-            return
-        deps.dispatcher.kick()
+
+        clicked(deps, ack, body, action, work)
 
     for action_id in DECISIONS:
-        app.action(action_id)(ack=ack_click, lazy=[decide])
+        app.action(action_id)(decide)
 
-    @tells_on_failure
-    def remind_or_extend(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
-        user, channel = where(body)
-        now = deps.clock()
-        try:
-            number = _id(action)
-            wanted = Can.REMIND if action["action_id"] == Action.REMIND else Can.EXTEND
-            interview = deps.flows.gate.authorized_interview(
-                wanted, actor(deps, user), interview_id=number, now=now
-            )
-            if action["action_id"] == Action.REMIND:
+    def remind_or_extend(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+        reminding = action["action_id"] == Action.REMIND
+
+        def work(number: int, user: str) -> tuple[Say, dict[str, Any]]:
+            now = deps.clock()
+            wanted = Can.REMIND if reminding else Can.EXTEND
+            deps.flows.gate.authorized_interview(wanted, actor(deps, user), interview_id=number, now=now)
+            if reminding:
                 reminded, skipped = deps.flows.pipeline.remind_now(interview_id=number, now=now)
-                message = reminded_message(interview, reminded=reminded, skipped=skipped)
-            else:
-                deps.flows.pipeline.extend(interview_id=number, now=now)
-                message = notice(f"Extended: the panel has another 24 hours for {interview.short_id}.")
-        except DomainError as exc:
-            message = notice(str(exc))
-        tell(client, user_id=user, channel_id=channel, message=message)
-        deps.dispatcher.kick()
+                return Say.REMINDED, {"reminded": reminded, "skipped": skipped}
+            deps.flows.pipeline.extend(interview_id=number, now=now)
+            return Say.EXTENDED, {}
+
+        clicked(deps, ack, body, action, work)
 
     for action_id in (Action.REMIND, Action.EXTEND):
-        app.action(action_id)(ack=ack_click, lazy=[remind_or_extend])
+        app.action(action_id)(remind_or_extend)
 
-    @tells_on_failure
-    def snooze(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
-        user, channel = where(body)
-        try:
-            deps.flows.debriefs.snooze(interview_id=_id(action), user_id=user, now=deps.clock())
-            message = notice("Snoozed: I'll remind you again in an hour.")
-        except DomainError as exc:
-            message = notice(str(exc))
-        tell(client, user_id=user, channel_id=channel, message=message)
+    def snooze(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+        def work(number: int, user: str) -> tuple[Say, dict[str, Any]]:
+            deps.flows.debriefs.snooze(interview_id=number, user_id=user, now=deps.clock())
+            return Say.SNOOZED, {}
 
-    app.action(Action.SNOOZE)(ack=ack_click, lazy=[snooze])
+        clicked(deps, ack, body, action, work)
+
+    app.action(Action.SNOOZE)(snooze)

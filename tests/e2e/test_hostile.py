@@ -648,10 +648,14 @@ FUZZ = settings(
 
 
 def but_refusals(engine: Any) -> dict[str, Any]:
-    """Every table but the audit trail, where permission refusals are (and should be) recorded."""
+    """Every table but the audit trail, where permission refusals are (and should be) recorded, and
+    the answers to clicks that were refused (owed through the outbox)."""
     rows = table_rows(engine)
     refusals = rows.pop("audit", [])
     assert all("refused" in row for row in refusals), "only refusals are recorded"
+    told = [row for row in rows.get("outbox", []) if "told" in row]
+    assert all(any(isinstance(v, dict) and v.get("say") == "refused" for v in row) for row in told)
+    rows["outbox"] = [row for row in rows.get("outbox", []) if "told" not in row]
     return rows
 
 
