@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -24,6 +24,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.channels import Channels
+from storage.outbox import Due
 from storage.repository import OutboxItem, Repository
 
 log = logging.getLogger(__name__)
@@ -157,9 +158,10 @@ class Courier:
         self._pool_lock = threading.Lock()
         self.tasks: dict[str, Task] = {}  # by method name (set by the flows)
         # Builds an owed message from current state when it is sent (None: nothing left to say), and
-        # is told when a pass starts (set by the flows; see bot/flows/render.py).
+        # is shown each round's calls first, to read what they render from at once (set by the
+        # flows; see bot/flows/render.py).
         self.render: Callable[[OutboxItem], dict[str, Any] | None] | None = None
-        self.before_pass: Callable[[], None] | None = None
+        self.prepare: Callable[[Sequence[Due]], None] | None = None
         # Told about every call given up on, so a person hears about it (set by the flows).
         self.on_failure: Callable[[OutboxItem, str], None] | None = None
 
@@ -173,19 +175,18 @@ class Courier:
         sent at once (default: the courier's own).
         """
         workers = max(1, min(workers or self.workers, self.workers))
-        if self.before_pass is not None:
-            self.before_pass()
         delivered = 0
         tried: set[int] = set()
         while True:
-            due = [(outbox_id, lane) for outbox_id, lane in repository.outbox.due_outbox(now=now, limit=200)]
-            fresh = [(outbox_id, lane) for outbox_id, lane in due if outbox_id not in tried]
+            fresh = [due for due in repository.outbox.due_outbox(now=now, limit=200) if due.id not in tried]
             if not fresh:
                 return delivered
-            tried.update(outbox_id for outbox_id, _ in fresh)
+            tried.update(due.id for due in fresh)
+            if self.prepare is not None:
+                self.prepare(fresh)
             lanes: dict[str, list[int]] = {}
-            for outbox_id, lane in fresh:
-                lanes.setdefault(lane, []).append(outbox_id)
+            for due in fresh:
+                lanes.setdefault(due.lane, []).append(due.id)
             # Under a burst of submissions every lane is one receipt: one statement leases them all.
             heads = self._lease(repository, [ids[0] for ids in lanes.values()], now)
             groups = [list(lanes.values())[i::workers] for i in range(min(workers, len(lanes)))]

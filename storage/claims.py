@@ -160,9 +160,10 @@ class ClaimStore:
             ).all()
             return self.db.interviews(connection, rows)
 
-    def summary_due(self, *, interview_id: int, now: datetime) -> bool:
-        """Whether this one interview's summary is due (`bot.domain.due.summary_due`)."""
-        interview = self.db.get_interview(interview_id=interview_id)
+    def summary_due(self, *, interview_id: int, now: datetime, interview: Interview | None = None) -> bool:
+        """Whether this one interview's summary is due (`bot.domain.due.summary_due`). `interview`, if
+        the caller read it after its status and deadline last changed, is not read again."""
+        interview = interview or self.db.get_interview(interview_id=interview_id)
         if interview is None:
             return False
         missing = set(self.missing(interview_id=interview_id))

@@ -4,7 +4,7 @@ back for a click, a submission, a summary, calibration and export."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -130,6 +130,16 @@ class DebriefStore:
                 )
             ).first()
             return None if row is None else to_debrief(row)
+
+    def debriefs_by(self, *, pairs: Collection[tuple[int, str]]) -> dict[tuple[int, str], Debrief]:
+        """The debriefs of these (interview, interviewer) pairs that exist, in one statement."""
+        interview_ids = {interview_id for interview_id, _ in pairs}
+        with self.db.session() as session:
+            rows = session.exec(
+                select(DebriefRow).where(col(DebriefRow.interview_id).in_(interview_ids))
+            ).all()
+            found = {(row.interview_id, row.interviewer_id): to_debrief(row) for row in rows}
+        return {pair: found[pair] for pair in pairs if pair in found}
 
     def list_debriefs(self, *, interview_id: int) -> list[Debrief]:
         with self.db.session() as session:

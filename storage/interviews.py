@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import func
@@ -16,6 +16,7 @@ from bot.domain.models import (
 )
 from storage.base import Database
 from storage.outbox import OutboxStore, Outgoing
+from storage.rows import select_interviews
 from storage.tables import DebriefRow, InterviewRow, PanelistRow
 
 
@@ -28,6 +29,14 @@ class InterviewStore:
 
     def get_interview(self, *, interview_id: int) -> Interview | None:
         return self.db.get_interview(interview_id=interview_id)
+
+    def get_interviews(self, *, interview_ids: Collection[int]) -> dict[int, Interview]:
+        """Several interviews in two statements (a delivery round renders its messages from these)."""
+        with self.db.reads() as connection:
+            rows = connection.execute(
+                select_interviews().where(col(InterviewRow.id).in_(list(interview_ids)))
+            ).all()
+            return {interview.id: interview for interview in self.db.interviews(connection, rows)}
 
     def create_interview(
         self,

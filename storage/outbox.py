@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, bindparam, exists, func, insert, or_, update
 from sqlalchemy import select as core_select
@@ -55,6 +55,15 @@ class OutboxItem:
     created_at: datetime
     subject: str = ""
     unsure: bool = False  # an earlier attempt may have reached Slack: look before posting again
+
+
+class Due(NamedTuple):
+    """A call due now: its lane (calls in one lane go in order), and what it renders from."""
+
+    id: int
+    lane: str
+    interview_id: int | None
+    renders: str | None  # the kind of message rendered when sent (None: sent as stored)
 
 
 @dataclass(frozen=True)
@@ -187,13 +196,13 @@ class OutboxStore:
             ],
         )
 
-    def due_outbox(self, *, now: datetime, limit: int = 200) -> list[tuple[int, str]]:
-        """(id, lane) of pending calls that are due and not leased, oldest first: at most one per
-        message (the oldest still owed), in the lane of its channel (else of the message itself)."""
+    def due_outbox(self, *, now: datetime, limit: int = 200) -> list[Due]:
+        """Pending calls that are due and not leased, oldest first: at most one per message (the oldest
+        still owed), in the lane of its channel (else of the message itself)."""
         earlier = OUTBOX.alias("earlier")
         with self.db.reads() as connection:  # every delivery pass starts here
             rows = connection.execute(
-                core_select(OUTBOX.c.id, OUTBOX.c.subject, OUTBOX.c.payload)
+                core_select(OUTBOX.c.id, OUTBOX.c.subject, OUTBOX.c.payload, OUTBOX.c.interview_id)
                 .where(
                     OUTBOX.c.status == "pending",
                     OUTBOX.c.next_attempt_at <= now,
@@ -207,7 +216,10 @@ class OutboxStore:
                 .order_by(OUTBOX.c.id)
                 .limit(limit)
             ).all()
-        return [(i, str(payload.get("channel") or subject)) for i, subject, payload in rows]
+        return [
+            Due(i, str(payload.get("channel") or subject), interview_id, payload.get("render"))
+            for i, subject, payload, interview_id in rows
+        ]
 
     def claim_outbox_items(
         self, *, outbox_ids: Sequence[int], now: datetime, lease: timedelta

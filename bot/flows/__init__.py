@@ -94,7 +94,7 @@ class Flows:
         dead_letters = DeadLetters(repository, panels=panels)
         renderer = Renderer(repository, summary=announcer.summary, deadline=timing.deadline)
         courier.render = renderer.render
-        courier.before_pass = renderer.fresh
+        courier.prepare = renderer.prepare
         courier.on_failure = dead_letters.undeliverable
         courier.tasks[CHECK_CHANNEL] = pipeline.check_channel
         courier.tasks[OWN_CHANNEL] = pipeline.set_up_own_channel

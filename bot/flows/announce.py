@@ -107,11 +107,14 @@ class Announcer:
         ]
         return self.repository.claims.claim_prompt(interview_id=interview.id, now=now, outgoing=owed)
 
-    def summarise_if_due(self, *, interview_id: int, now: datetime) -> bool:
-        """Post this interview's summary now if everyone is in (or its deadline has passed)."""
-        if not self.repository.claims.summary_due(interview_id=interview_id, now=now):
+    def summarise_if_due(
+        self, *, interview_id: int, now: datetime, interview: Interview | None = None
+    ) -> bool:
+        """Post this interview's summary now if everyone is in (or its deadline has passed). A caller
+        that read `interview` after its status and deadline last changed passes it (one read fewer)."""
+        if not self.repository.claims.summary_due(interview_id=interview_id, now=now, interview=interview):
             return False
-        return self.summarise(self.gate.interview(interview_id=interview_id), now=now)
+        return self.summarise(interview or self.gate.interview(interview_id=interview_id), now=now)
 
     def summarise(self, interview: Interview, *, now: datetime) -> bool:
         """Claim the summary (once) and owe its message, and what is private (notes, calibration) to the

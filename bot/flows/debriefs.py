@@ -149,9 +149,8 @@ class Debriefs:
                 ]
             self.repository.outbox.enqueue(outgoing=late_owed, now=now)
         else:
-            self.announcer.summarise_if_due(
-                interview_id=interview_id, now=now
-            )  # the last one in: summary now
+            # The last one in: the summary now (a debrief changes neither status nor deadline).
+            self.announcer.summarise_if_due(interview_id=interview_id, now=now, interview=interview)
         return interview
 
     def _check_can_write(self, interview: Interview) -> None:

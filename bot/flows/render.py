@@ -9,16 +9,17 @@ outbox table holds no candidate name or debrief text for erasure to chase.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.domain.models import Interview
+from bot.domain.models import Debrief, Interview
 from bot.domain.summary_types import Summary
 from bot.views.common import Message, mention
 from bot.views.messages import private_notes_dm, prompt_dm, prompt_message, receipt_dm, reminder_dm
 from bot.views.summary import calibration_dm, summary_message
 from bot.views.told import told_message
+from storage.outbox import Due
 from storage.repository import OutboxItem, Outgoing, Repository
 
 RENDER = "render"  # the payload key that marks a row rendered at send time
@@ -49,8 +50,10 @@ def owed_message(
 
 
 class Renderer:
-    """Builds each owed message from current state. Reads are cached for one delivery pass (call
-    `fresh()` at its start): a pass sends an interview's prompt and its DMs from one read."""
+    """Builds each owed message from current state. A delivery round's calls are shown first
+    (`prepare`): their interviews, and the debriefs their receipts echo, are read in two or three
+    statements for the round instead of two per message (bench: 3,000 prompts < 30 s, and the
+    submission's ack p99 on the process that also sends its receipt)."""
 
     def __init__(
         self,
@@ -62,12 +65,19 @@ class Renderer:
         self.repository = repository
         self.summary = summary
         self.deadline = deadline
-        self._cache: dict[int, Interview | None] = {}
+        self._interviews: dict[int, Interview | None] = {}
+        self._debriefs: dict[tuple[int, str], Debrief] = {}
         self._lock = threading.Lock()
 
-    def fresh(self) -> None:
+    def prepare(self, due: Sequence[Due]) -> None:
+        """Forget what the last round read; read what these calls render from."""
+        ids = {d.interview_id for d in due if d.renders and d.interview_id is not None}
+        receipts = {(d.interview_id, d.lane) for d in due if d.renders == "receipt" and d.interview_id}
+        interviews = self.repository.interviews.get_interviews(interview_ids=ids) if ids else {}
+        debriefs = self.repository.debriefs.debriefs_by(pairs=receipts) if receipts else {}
         with self._lock:
-            self._cache.clear()
+            self._interviews = {interview_id: interviews.get(interview_id) for interview_id in ids}
+            self._debriefs = debriefs
 
     def render(self, item: OutboxItem) -> dict[str, Any] | None:
         """The message's fields (text, blocks) for this row, or None when there is nothing left to say
@@ -96,7 +106,9 @@ class Renderer:
         if kind == "reminder":
             return reminder_dm(interview, deadline=deadline)
         if kind == "receipt":
-            debrief = self.repository.debriefs.get_debrief(
+            with self._lock:
+                debrief = self._debriefs.get((interview.id, recipient))
+            debrief = debrief or self.repository.debriefs.get_debrief(
                 interview_id=interview.id, interviewer_id=recipient
             )
             if debrief is None:
@@ -129,9 +141,9 @@ class Renderer:
         if interview_id is None:
             return None
         with self._lock:
-            if interview_id in self._cache:
-                return self._cache[interview_id]
+            if interview_id in self._interviews:
+                return self._interviews[interview_id]
         found = self.repository.interviews.get_interview(interview_id=interview_id)
         with self._lock:
-            self._cache[interview_id] = found
+            self._interviews[interview_id] = found
         return found

@@ -80,7 +80,7 @@ def test_the_outbox_command_lists_dead_letters_and_sends_one_again(
     owed = Outgoing(key="notice:1", kind="notice", method="chat.postMessage", payload={"channel": "UGONE"})
     repository.outbox.enqueue(outgoing=[owed], now=T0)
     (item,) = repository.outbox.claim_outbox_items(
-        outbox_ids=[i for i, _ in repository.outbox.due_outbox(now=T0)], now=T0, lease=timedelta(minutes=1)
+        outbox_ids=[d.id for d in repository.outbox.due_outbox(now=T0)], now=T0, lease=timedelta(minutes=1)
     ).values()
     repository.outbox.outbox_failed(outbox_id=item.id, error="user_disabled")
 
@@ -92,7 +92,7 @@ def test_the_outbox_command_lists_dead_letters_and_sends_one_again(
 
     assert main(["outbox", "retry", str(item.id)]) == 0
     assert "notice:1" in capsys.readouterr().out
-    assert [i for i, _ in repository.outbox.due_outbox(now=datetime.now(UTC))] == [item.id]  # owed again, now
+    assert [d.id for d in repository.outbox.due_outbox(now=datetime.now(UTC))] == [item.id]  # owed again, now
     assert main(["outbox", "retry", str(item.id)]) == 2  # no longer a dead letter
     assert "no dead letter" in capsys.readouterr().err
     repository.engine.dispose()

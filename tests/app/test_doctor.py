@@ -269,7 +269,7 @@ def test_dead_letters_and_a_stuck_outbox(fake: FakeSlack, database: str) -> None
         for n in range(2)
     ]
     repository.outbox.enqueue(outgoing=owed, now=now() - timedelta(hours=1))
-    [(first, _), _] = repository.outbox.due_outbox(now=now())
+    [first, _] = [d.id for d in repository.outbox.due_outbox(now=now())]
     repository.outbox.outbox_failed(outbox_id=first, error="not_in_channel")
     lines = check(fake, database)
     outbox = [line for line in lines["Outbox"] if line.status is Status.FAIL]

@@ -208,8 +208,8 @@ def test_the_outbox_leases_each_call_to_one_sender(repo: Repository) -> None:
     interview = repo.interviews.create_interview(draft=draft(), recruiter_id="UREC", deadline=DAY, now=T0)
     repo.outbox.enqueue(outgoing=[_post("a", interview.id), _post("b", interview.id)], now=T0)
     due = repo.outbox.due_outbox(now=T0)
-    assert [lane for _, lane in due] == ["C1", "C1"]  # grouped by the channel they go to
-    (a, _), (b, _) = due
+    assert [d.lane for d in due] == ["C1", "C1"]  # grouped by the channel they go to
+    a, b = (d.id for d in due)
     lease = timedelta(minutes=1)
 
     def claim(outbox_id: int, now: datetime) -> OutboxItem | None:
@@ -218,7 +218,7 @@ def test_the_outbox_leases_each_call_to_one_sender(repo: Repository) -> None:
     first = claim(a, T0)
     assert first is not None and first.key == "a"
     assert claim(a, T0) is None  # leased to the first sender
-    assert [i for i, _ in repo.outbox.due_outbox(now=T0)] == [b]
+    assert [d.id for d in repo.outbox.due_outbox(now=T0)] == [b]
     repo.outbox.outbox_sent(outbox_id=a, now=T0, channel="C1", ts="1.0")
     assert claim(a, T0 + 2 * lease) is None  # sent: never again
     claim(b, T0)
@@ -230,7 +230,7 @@ def test_the_outbox_leases_each_call_to_one_sender(repo: Repository) -> None:
 def test_one_lease_takes_several_calls_and_none_that_another_sender_holds(repo: Repository) -> None:
     interview = repo.interviews.create_interview(draft=draft(), recruiter_id="UREC", deadline=DAY, now=T0)
     repo.outbox.enqueue(outgoing=[_post(key, interview.id) for key in ("a", "b", "c")], now=T0)
-    a, b, c = (i for i, _ in repo.outbox.due_outbox(now=T0))
+    a, b, c = (d.id for d in repo.outbox.due_outbox(now=T0))
     lease = timedelta(minutes=1)
     assert repo.outbox.claim_outbox_items(outbox_ids=[b], now=T0, lease=lease).keys() == {b}
     repo.outbox.outbox_sent(outbox_id=b, now=T0, channel="C1", ts="1.0")
