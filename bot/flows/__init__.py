@@ -5,6 +5,7 @@ same transaction as the state change that owes them, then delivered by `deliver`
 Slack outage between the two loses nothing, and a repeated claim sends nothing twice.
 """
 
+from bot.flows.archive import ArchiveFlows
 from bot.flows.base import Timing, Zones
 from bot.flows.debriefs import DebriefFlows
 from bot.flows.pipeline import PipelineFlows, Status
@@ -14,5 +15,5 @@ from bot.flows.ticks import TickFlows, TickReport
 __all__ = ["Flows", "Status", "TickReport", "Timing", "Zones"]
 
 
-class Flows(TickFlows, DebriefFlows, PipelineFlows, PrivacyFlows):
+class Flows(TickFlows, DebriefFlows, PipelineFlows, PrivacyFlows, ArchiveFlows):
     """All use cases, one object: interviewers' (debriefs), recruiters' (pipeline), the scheduler's (ticks)."""
