@@ -350,20 +350,20 @@ class OutboxStore(Store):
             )
 
     def posts_in(self, *, interview_id: int, channel: str) -> list[str]:
-        """The ts of this interview's messages that landed in this channel, oldest first."""
+        """The ts of this interview's messages that landed in this channel, oldest first (however they
+        were found: posted, looked up, or edited since)."""
         with self._reads() as connection:
             rows = connection.execute(
                 core_select(OUTBOX.c.result_ts)
                 .where(
                     OUTBOX.c.interview_id == interview_id,
                     OUTBOX.c.status == "sent",
-                    OUTBOX.c.method == "chat.postMessage",
                     OUTBOX.c.result_channel == channel,
                     OUTBOX.c.result_ts.is_not(None),
                 )
                 .order_by(OUTBOX.c.id)
             ).all()
-        return [str(ts) for (ts,) in rows]
+        return list(dict.fromkeys(str(ts) for (ts,) in rows))
 
     def pending_besides(self, *, interview_id: int, key: str) -> int:
         """How many calls about this interview, other than `key`, are still owed."""

@@ -210,3 +210,19 @@ def all_but(fake: FakeSlack, channel: str) -> list[tuple[str, list[dict]]]:
 
 def json_of(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
+
+
+def test_archiving_whose_answer_was_lost_is_not_mistaken_for_someone_elses(
+    make_bot: StartBot, fake: FakeSlack, clock: FakeClock
+) -> None:
+    running, channel = decided_in_own_channel(make_bot, fake, clock)
+    fake.fail_next("conversations.archive", drop=True, after=True, times=3)  # past the client's retries
+    clock.advance(days=3, minutes=1)
+    for _ in range(4):
+        running.bot.flows.tick(now=clock())
+        running.settle()
+        clock.advance(minutes=15)
+    assert fake.channel(channel).is_archived and "Grace Hopper" not in in_channel(fake, channel)
+    assert any(c.fault == "drop-after" for c in fake.calls("conversations.archive"))
+    counts = running.bot.repository.outbox_counts()
+    assert counts.pending == 0 and counts.failed == 0  # its own archiving, found done
