@@ -235,6 +235,9 @@ class Courier:
             return self._failed_attempt(repository, item, now, str(exc), permanent=False)
         except _DependencyFailed as exc:
             return self._failed_attempt(repository, item, now, str(exc), permanent=True)
+        except _NothingToEdit:  # its post was owed no more and never posted (e.g. erased first)
+            repository.outbox.outbox_sent(outbox_id=item.id, now=now, channel=None, ts=None)
+            return True
         if "render" in payload:
             try:
                 if self.render is None:
@@ -304,8 +307,11 @@ class Courier:
                 continue
             sent = repository.outbox.sent_message(key=key)
             if sent is None:
-                if repository.outbox.outbox_status(key=key) == "pending":  # only while another sender has it
+                status = repository.outbox.outbox_status(key=key)
+                if status == "pending":  # only while another sender has it
                     raise _NotYet(f"waiting for {key} to be sent")
+                if status == "sent":  # done without a message: nothing was posted
+                    raise _NothingToEdit(key)
                 raise _DependencyFailed(f"depends_on_failed: {key} was never posted")
             payload["channel"] = sent.channel
             payload[ts_name] = sent.ts
@@ -346,3 +352,7 @@ class _NotYet(Exception):
 
 class _DependencyFailed(Exception):
     """The message this call refers to was given up on, or never owed."""
+
+
+class _NothingToEdit(Exception):
+    """The message this call refers to was owed no more before it was posted, or never found."""

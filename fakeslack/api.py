@@ -98,6 +98,8 @@ def chat_post_ephemeral(ws: Workspace, p: dict[str, Any]) -> dict[str, Any]:
 def chat_update(ws: Workspace, p: dict[str, Any]) -> dict[str, Any]:
     required(p, "channel", "ts")
     channel = ws.channel(p["channel"], member=True)
+    if channel.is_archived:  # an archived channel's history is frozen: no edits, no deletions
+        raise ApiError("is_archived")
     message = ws.find_message(channel.id, p["ts"])
     if message.get("bot_id") != ws.bot_id:
         raise ApiError("cant_update_message")
@@ -121,6 +123,8 @@ def chat_update(ws: Workspace, p: dict[str, Any]) -> dict[str, Any]:
 def chat_delete(ws: Workspace, p: dict[str, Any]) -> dict[str, Any]:
     required(p, "channel", "ts")
     channel = ws.channel(p["channel"], member=True)
+    if channel.is_archived:
+        raise ApiError("is_archived")
     ws.messages[channel.id].remove(ws.find_message(channel.id, p["ts"]))
     return {"channel": channel.id, "ts": p["ts"]}
 
@@ -308,6 +312,19 @@ def conversations_archive(ws: Workspace, p: dict[str, Any]) -> dict[str, Any]:
     if not channel.is_member:
         raise ApiError("not_in_channel")
     channel.is_archived = True
+    return {}
+
+
+@method("conversations.unarchive")
+def conversations_unarchive(ws: Workspace, p: dict[str, Any]) -> dict[str, Any]:
+    """For user tokens only: a bot token is refused before this runs (fakeslack/grants.py)."""
+    required(p, "channel")
+    channel = ws.channel(p["channel"])
+    if channel.is_im:
+        raise ApiError("method_not_supported_for_channel_type")
+    if not channel.is_archived:
+        raise ApiError("not_archived")
+    channel.is_archived = False
     return {}
 
 

@@ -15,6 +15,10 @@ from .models import ApiError
 from .store import Workspace
 
 APP_TOKEN_METHODS = frozenset({"apps.connections.open"})
+# Methods a bot token (xoxb-) cannot call, and what Slack answers: its docs say bot tokens "cannot
+# currently be used to unarchive conversations" (a user token must); the bot, removed from the
+# channel when it was archived, is told it is not in it.
+NOT_FOR_BOTS = {"conversations.unarchive": "not_in_channel"}
 
 # Methods whose scope doesn't depend on the conversation.
 FIXED = {
@@ -41,6 +45,7 @@ BY_CONVERSATION = {
     "conversations.invite": ("channels:manage", "groups:write", "im:write"),
     "conversations.setTopic": ("channels:manage", "groups:write", "im:write"),
     "conversations.archive": ("channels:manage", "groups:write", "im:write"),
+    "conversations.unarchive": ("channels:manage", "groups:write", "im:write"),
     "conversations.create": ("channels:manage", "groups:write", "im:write"),
 }
 
@@ -77,6 +82,8 @@ def check_token(
     is_app_token = token.startswith("xapp-")
     if is_app_token != (method_name in APP_TOKEN_METHODS):
         raise ApiError("not_allowed_token_type")
+    if token.startswith("xoxb-") and method_name in NOT_FOR_BOTS:
+        raise ApiError(NOT_FOR_BOTS[method_name])
     if scopes is None or is_app_token:
         return
     needed = needed_scope(ws, method_name, params)

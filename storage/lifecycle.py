@@ -3,7 +3,7 @@ rescheduling, per-candidate channels, and erasure."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import case, delete, update
@@ -149,12 +149,17 @@ class LifecycleStore:
         now: datetime,
         outgoing: Sequence[Outgoing] = (),
         deleted_files: Sequence[str] = (),
+        edit: Callable[[str, str], Outgoing] | None = None,
+        look_up: str = "",
+        emptied_channel: str = "",
     ) -> bool:
         """Erase the candidate's personal data and every debrief text, keeping ratings and
         recommendations (anonymous aggregates for calibration), and in the same transaction owe
-        `outgoing` (the edits that erase it in Slack), mark `deleted_files` (exports) deleted and add
-        the audit line: an erasure is all of it or none of it. False if it was erased already (or a
-        concurrent erasure owes the same file deletion: try again)."""
+        `outgoing`, mark `deleted_files` (exports) deleted and add the audit line: an erasure is all of
+        it or none of it. With `edit`, each message Slack holds or may hold is owed its erasing edit
+        (see `OutboxStore.erase_messages`; none in `emptied_channel`, emptied before it was archived).
+        False if it was erased already (or a concurrent erasure owes the same file deletion: try
+        again)."""
         with self.db.session(write=True) as session:
             result = session.exec(
                 update(InterviewRow)
@@ -195,18 +200,31 @@ class LifecycleStore:
                 .where(col(PanelistRow.interview_id) == interview_id)
                 .values(next_remind_at=None)
             )
+            edits = (
+                []
+                if edit is None
+                else OutboxStore.erase_messages(
+                    session, interview_id=interview_id, edit=edit, look_up=look_up, skip=emptied_channel
+                )
+            )
             # Messages already sent keep only where they landed (so they can be edited); unsent ones go,
-            # but for a per-candidate channel's archiving (it holds no personal data, and is still due).
+            # but for posts in doubt (now look-ups) and a per-candidate channel's archiving (both hold
+            # ids only, and are still due).
             session.exec(
                 delete(OutboxRow).where(
                     col(OutboxRow.interview_id) == interview_id,
                     col(OutboxRow.status) == "pending",
                     col(OutboxRow.kind) != "archive",
+                    col(OutboxRow.method) != look_up,
                 )
             )
             session.exec(
                 update(OutboxRow)
-                .where(col(OutboxRow.interview_id) == interview_id, col(OutboxRow.kind) != "archive")
+                .where(
+                    col(OutboxRow.interview_id) == interview_id,
+                    col(OutboxRow.kind) != "archive",
+                    col(OutboxRow.status) != "pending",
+                )
                 .values(payload={}, last_error=None)
             )
             if deleted_files:
@@ -226,7 +244,7 @@ class LifecycleStore:
                 )
             )
             try:
-                OutboxStore.add_outgoing(session, outgoing, now)
+                OutboxStore.add_outgoing(session, [*outgoing, *edits], now)
                 session.commit()
             except IntegrityError:
                 session.rollback()

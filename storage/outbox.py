@@ -11,7 +11,7 @@ given up on is a dead letter (status "failed"): it stays, is listed, and can be 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
@@ -190,7 +190,8 @@ class OutboxStore:
                     "status": "pending",
                     "attempts": 0,
                     "next_attempt_at": item.not_before or now,
-                    "created_at": now,
+                    # Owed from when it is due: a call owed days ahead is given up on a day after that.
+                    "created_at": max(item.not_before or now, now),
                 }
                 for item in outgoing
             ],
@@ -364,6 +365,70 @@ class OutboxStore:
                     )
                 ).all()
             )
+
+    def posts_in(self, *, interview_id: int, channel: str) -> list[str]:
+        """The ts of this interview's messages that landed in this channel, oldest first (however they
+        were found: posted, looked up, or edited since)."""
+        with self.db.reads() as connection:
+            rows = connection.execute(
+                core_select(OUTBOX.c.result_ts)
+                .where(
+                    OUTBOX.c.interview_id == interview_id,
+                    OUTBOX.c.status == "sent",
+                    OUTBOX.c.result_channel == channel,
+                    OUTBOX.c.result_ts.is_not(None),
+                )
+                .order_by(OUTBOX.c.id)
+            ).all()
+        return list(dict.fromkeys(str(ts) for (ts,) in rows))
+
+    def pending_besides(self, *, interview_id: int, key: str) -> int:
+        """How many calls about this interview, other than `key`, are still owed."""
+        with self.db.reads() as connection:
+            return int(
+                connection.execute(
+                    core_select(func.count(OUTBOX.c.id)).where(
+                        OUTBOX.c.interview_id == interview_id,
+                        OUTBOX.c.status == "pending",
+                        OUTBOX.c.key != key,
+                    )
+                ).scalar_one()
+            )
+
+    @staticmethod
+    def erase_messages(
+        session: Session, *, interview_id: int, edit: Callable[[str, str], Outgoing], look_up: str, skip: str
+    ) -> list[Outgoing]:
+        """In an erasure's transaction: the edits owed for each message of the interview that Slack holds
+        or may hold (`edit(key, channel)`), except those in channel `skip`. A post in doubt (its answer
+        was lost, or it is being sent right now) stays owed, but only as the task `look_up`: it can
+        find the post, never post it, and its row keeps ids only."""
+        sent = session.execute(
+            core_select(OUTBOX.c.key, OUTBOX.c.result_channel).where(
+                OUTBOX.c.interview_id == interview_id,
+                OUTBOX.c.status == "sent",
+                OUTBOX.c.method == "chat.postMessage",
+                OUTBOX.c.result_ts.is_not(None),
+            )
+        ).all()
+        doubtful = session.execute(
+            core_select(OUTBOX.c.id, OUTBOX.c.key, OUTBOX.c.payload).where(
+                OUTBOX.c.interview_id == interview_id,
+                OUTBOX.c.status == "pending",
+                OUTBOX.c.method == "chat.postMessage",
+                or_(OUTBOX.c.unsure, OUTBOX.c.claimed_until.is_not(None)),
+            )
+        ).all()
+        owed = [edit(key, channel) for key, channel in sent if channel != skip]
+        for row in doubtful:
+            where = {k: str(v) for k, v in (row.payload or {}).items() if k in ("channel", "thread_of")}
+            owed.append(edit(row.key, where.get("channel", "")))
+            session.execute(
+                update(OUTBOX)
+                .where(OUTBOX.c.id == row.id)
+                .values(method=look_up, kind=owed[-1].kind, payload=where, last_error=None)
+            )
+        return owed
 
     def outbox_counts(self, *, interview_id: int | None = None) -> OutboxCounts:
         with self.db.session() as session:

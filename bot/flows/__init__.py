@@ -11,7 +11,8 @@ One class per area, each given what it uses; `Flows` only builds them and wires 
     debriefs     interviewers: open, write, edit, snooze; Home tabs; who said what
     pipeline     recruiters and hiring managers: schedule ... decide, status; channel set-up
     panels       panel changes (commands, synced calendars, deactivated people)
-    privacy      audit trail, tracked exports, erasure (forget, retention)
+    privacy      audit trail, tracked exports, erasure (forget, retention), posts in doubt
+    archive      a per-candidate channel emptied, then archived
     export       CSV exports
     ticks        the scheduler's pass and delivery
     dead_letters what Slack refused for good reaches a person
@@ -28,6 +29,7 @@ from bot.courier import Courier
 from bot.domain.summary_types import Policy
 from bot.domain.worktime import WorkingWeek
 from bot.flows.announce import Announcer
+from bot.flows.archive import ARCHIVE_CHANNEL, Archive
 from bot.flows.base import Timing, Zones
 from bot.flows.dead_letters import DeadLetters
 from bot.flows.debriefs import Debriefs
@@ -35,7 +37,7 @@ from bot.flows.export import Export
 from bot.flows.gate import Gate
 from bot.flows.panels import Panels
 from bot.flows.pipeline import CHECK_CHANNEL, OWN_CHANNEL, Pipeline, Status
-from bot.flows.privacy import Privacy
+from bot.flows.privacy import LOOK_UP, Privacy
 from bot.flows.render import Renderer
 from bot.flows.ticks import TickReport, Ticks
 from bot.flows.told import Told
@@ -56,6 +58,7 @@ class Flows:
     pipeline: Pipeline
     panels: Panels
     privacy: Privacy
+    archive: Archive
     export: Export
     ticks: Ticks
     dead_letters: DeadLetters
@@ -98,6 +101,10 @@ class Flows:
         courier.on_failure = dead_letters.undeliverable
         courier.tasks[CHECK_CHANNEL] = pipeline.check_channel
         courier.tasks[OWN_CHANNEL] = pipeline.set_up_own_channel
+        privacy = Privacy(repository, gate=gate, lookup=courier.lookup)
+        courier.tasks[LOOK_UP] = privacy.look_up_post
+        archive = Archive(repository, gate=gate, client=courier.client)
+        courier.tasks[ARCHIVE_CHANNEL] = archive.empty_and_archive
         return cls(
             repository=repository,
             courier=courier,
@@ -112,7 +119,8 @@ class Flows:
             ),
             pipeline=pipeline,
             panels=panels,
-            privacy=Privacy(repository, gate=gate),
+            privacy=privacy,
+            archive=archive,
             export=Export(repository),
             ticks=Ticks(
                 repository,

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.channels import EXTERNAL, Channels, archived_channel_name, channel_name
+from bot.channels import EXTERNAL, Channels, channel_name
 from bot.courier import TaskFailed
 from bot.domain.models import Decision, Interview, InterviewDraft, InterviewStatus
 from bot.domain.validation import InvalidInput, NotAllowed, validate_draft
 from bot.flows.announce import Announcer
+from bot.flows.archive import owe_archive
 from bot.flows.base import Timing
 from bot.flows.gate import Gate
 from bot.flows.render import owed_message
@@ -270,35 +271,9 @@ class Pipeline:
         )
         self.announcer.refresh_summary(interview_id, now=now)
         if self.repository.lifecycle.owns_channel(interview_id=interview_id):
-            self.repository.outbox.enqueue(outgoing=self.archive_channel(interview, now=now), now=now)
+            owed = owe_archive(interview, at=now + self.archive_after)
+            self.repository.outbox.enqueue(outgoing=[owed], now=now)
         return self.gate.interview(interview_id=interview_id)
-
-    def archive_channel(self, interview: Interview, *, now: datetime) -> list[Outgoing]:
-        """Archive a per-candidate channel `archive_after` the decision, first renaming it and setting
-        its topic without the candidate's name (Slack can't rename an archived channel later, when
-        retention erases the candidate). The three share the channel, so they go in order."""
-        at = now + self.archive_after
-        channel = interview.channel_id
-        calls: tuple[tuple[str, str, dict[str, str]], ...] = (
-            ("archive_rename", "conversations.rename", {"name": archived_channel_name(interview.id)}),
-            (
-                "archive_topic",
-                "conversations.setTopic",
-                {"topic": f"Debrief {interview.short_id} (archived)"},
-            ),
-            ("archive", "conversations.archive", {}),
-        )
-        return [
-            Outgoing(
-                key=f"{kind}:{interview.id}",
-                kind="archive",
-                method=method,
-                payload={"channel": channel, **extra},
-                interview_id=interview.id,
-                not_before=at,
-            )
-            for kind, method, extra in calls
-        ]
 
     def list_open(self, *, page: int = 1) -> tuple[list[tuple[Interview, list[str]]], int]:
         """A page of upcoming and awaiting interviews with who is missing; and the total."""

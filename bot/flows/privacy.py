@@ -1,26 +1,32 @@
-"""HR data: the audit trail, tracked exports, and erasure that reaches Slack (forget and retention)."""
+"""HR data: the audit trail, tracked exports, and erasure that reaches Slack (forget and retention),
+posts in doubt included."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from bot.channels import erased_channel_name
+from bot.courier import Lookup
 from bot.domain.models import AuditEntry, Interview
 from bot.domain.validation import NotAllowed
+from bot.flows.archive import emptied, owe_archive
 from bot.flows.gate import Gate
 from bot.flows.render import ERASED_KIND, owed_message
-from storage.repository import Outgoing, Repository
+from storage.repository import OutboxItem, Outgoing, Repository
 
+LOOK_UP = "debrief.look_up_post"  # our outbox task (bot/courier.py `Courier.tasks`)
 RETENTION_PAGE = 100  # interviews erased per page: short transactions, however many are due
 
 
 class Privacy:
     """Erases an interview everywhere it went, and keeps the trail of who saw and did what."""
 
-    def __init__(self, repository: Repository, *, gate: Gate) -> None:
+    def __init__(self, repository: Repository, *, gate: Gate, lookup: Lookup) -> None:
         self.repository = repository
         self.gate = gate
+        self.lookup = lookup  # the courier's: finds a post in doubt by its outbox key
         # Told the people whose Home tab may show an interview that was just erased (set by the app).
         self.on_erased: Callable[[Interview], None] | None = None
 
@@ -68,44 +74,59 @@ class Privacy:
 
     def erase(self, interview: Interview, *, by: str, now: datetime) -> bool:
         """Erase one interview in the database and, in the same transaction, owe Slack every call that
-        erases it there: each posted message edited to its erased form, a per-candidate channel
-        renamed and re-topiced (then archived), uploaded exports that hold it deleted. Nothing
-        personal stays owed. False if it was already erased."""
-        owed = []
-        for key in self.repository.outbox.sent_posts(interview_id=interview.id):
-            # Re-rendered when sent, from the erased interview (bot/flows/render.py). Named by where it
-            # landed too, so each edit goes in its channel's order: in a per-candidate channel, before
-            # the channel is archived (Slack refuses edits after).
-            sent = self.repository.outbox.sent_message(key=key)
-            owed.append(
-                owed_message(
-                    f"erase:{key}",
-                    ERASED_KIND,
-                    interview.id,
-                    "" if sent is None else sent.channel,
-                    method="chat.update",
-                    of=key,
-                )
-            )
-        # An archived channel can't be renamed: it lost the candidate's name when it was archived.
-        archived = self.repository.outbox.sent_message(key=f"archive:{interview.id}") is not None
-        if self.repository.lifecycle.owns_channel(interview_id=interview.id) and not archived:
-            owed += self._erase_channel(interview, now=now)
+        erases it there: each message Slack holds or may hold edited to its erased form (a post in
+        doubt is first looked up), a per-candidate channel renamed and re-topiced (then archived),
+        uploaded exports that hold it deleted. Nothing personal stays owed. False if it was already
+        erased."""
+        owned = self.repository.lifecycle.owns_channel(interview_id=interview.id)
+        # A channel the bot emptied before archiving holds nothing to erase (and takes no edits).
+        archived = owned and emptied(self.repository, interview.id)
+        owed = self._erase_channel(interview, now=now) if owned and not archived else []
         files = self.repository.privacy.exports_holding(interview_id=interview.id)
         owed += [
             Outgoing(key=f"delete_file:{f}", kind="delete_file", method="files.delete", payload={"file": f})
             for f in files
         ]
+
+        def edit(key: str, channel: str) -> Outgoing:
+            # Re-rendered when sent, from the erased interview (bot/flows/render.py); named by where it
+            # landed, so each edit goes in its channel's lane.
+            return owed_message(
+                f"erase:{key}", ERASED_KIND, interview.id, channel, method="chat.update", of=key
+            )
+
         if not self.repository.lifecycle.erase(
-            interview_id=interview.id, by=by, now=now, outgoing=owed, deleted_files=files
+            interview_id=interview.id,
+            by=by,
+            now=now,
+            outgoing=owed,
+            deleted_files=files,
+            edit=edit,
+            look_up=LOOK_UP,
+            emptied_channel=interview.channel_id if archived else "",
         ):
             return False
         if self.on_erased is not None:
             self.on_erased(interview)
         return True
 
+    def look_up_post(self, item: OutboxItem, now: datetime) -> dict[str, Any]:
+        """A post in doubt when its interview was erased: found, its ts is recorded (its erasing edit
+        follows); certainly not there, it is owed no more. If Slack can't say, this is retried (never
+        a guess), bounded like any call."""
+        where = {"channel": item.payload.get("channel", "")}
+        parent = item.payload.get("thread_of")
+        if parent is not None:  # a reply is looked for in its thread
+            thread = self.repository.outbox.sent_message(key=str(parent))
+            if thread is None:  # the thread never started, so its reply can't have been posted
+                return {}
+            where = {"channel": thread.channel, "thread_ts": thread.ts}
+        found = self.lookup.find(item.key, where)  # LookupFailed: tried again later
+        return {} if found is None else {"channel": found[0], "ts": found[1]}
+
     def _erase_channel(self, interview: Interview, *, now: datetime) -> list[Outgoing]:
-        """A per-candidate channel loses the name in its name and topic, and is still archived."""
+        """A per-candidate channel loses the name in its name and topic now, and is still archived
+        (emptied first: bot/flows/archive.py)."""
         channel = interview.channel_id
         owed = [
             Outgoing(
@@ -124,14 +145,5 @@ class Privacy:
             ),
         ]
         if not self.repository.outbox.is_owed(key=f"archive:{interview.id}"):
-            owed.append(
-                Outgoing(
-                    key=f"archive:{interview.id}",
-                    kind="archive",
-                    method="conversations.archive",
-                    payload={"channel": channel},
-                    interview_id=interview.id,
-                    not_before=now,  # after the edits and renaming above: same channel, owed later
-                )
-            )
+            owed.append(owe_archive(interview, at=now))  # waits for the edits above
         return owed

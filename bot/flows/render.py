@@ -32,6 +32,15 @@ def erased_message(interview: Interview) -> Message:
     return Message(text=f"🗑 Candidate data for interview {interview.short_id} was erased ({why}).", blocks=())
 
 
+def archived_message(interview: Interview) -> Message:
+    """A message in a per-candidate channel about to be archived: no name, no debrief text."""
+    text = (
+        f"📦 The debrief channel for interview {interview.short_id} was archived. Its record stays with "
+        f"the bot until its retention period ends: `/debrief status {interview.id}`."
+    )
+    return Message(text=text, blocks=())
+
+
 def owed_message(
     key: str,
     kind: str,

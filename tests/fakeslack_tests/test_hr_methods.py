@@ -61,3 +61,25 @@ def test_deleting_an_uploaded_file_removes_it_everywhere(fake: FakeSlack, client
     assert all(not m.get("files") and "Ada" not in str(m) for m in fake.messages("C1"))
     with pytest.raises(SlackApiError, match="file_not_found"):
         client.files_delete(file=file_id)
+
+
+def test_an_archived_channel_is_frozen_and_only_a_person_can_unarchive_it(
+    fake: FakeSlack, client: WebClient
+) -> None:
+    ts = client.chat_postMessage(channel="C1", text="Candidate: Ada")["ts"]
+    client.conversations_archive(channel="C1")
+    for call in (
+        lambda: client.chat_update(channel="C1", ts=ts, text="erased"),
+        lambda: client.chat_delete(channel="C1", ts=ts),
+        lambda: client.conversations_setTopic(channel="C1", topic="erased"),
+        lambda: client.chat_postMessage(channel="C1", text="hi"),
+    ):
+        with pytest.raises(SlackApiError, match="is_archived"):
+            call()
+    with pytest.raises(SlackApiError, match="not_in_channel"):  # Slack: bot tokens can't unarchive
+        client.conversations_unarchive(channel="C1")
+    assert fake.channel("C1").is_archived
+    person = WebClient(token="xoxp-person", base_url=fake.api_url)
+    person.conversations_unarchive(channel="C1")
+    assert not fake.channel("C1").is_archived
+    client.chat_update(channel="C1", ts=ts, text="erased")
