@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import case, delete, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from bot.domain.models import (
     ERASED,
@@ -161,45 +161,10 @@ class LifecycleStore:
         False if it was erased already (or a concurrent erasure owes the same file deletion: try
         again)."""
         with self.db.session(write=True) as session:
-            result = session.exec(
-                update(InterviewRow)
-                .where(col(InterviewRow.id) == interview_id, col(InterviewRow.erased_at).is_(None))
-                .values(
-                    candidate=ERASED,
-                    notes="",
-                    erased_at=now,
-                    erased_by=by,
-                    updated_at=now,
-                    status=case(
-                        (
-                            col(InterviewRow.status) == InterviewStatus.SUMMARISED.value,
-                            InterviewStatus.SUMMARISED.value,
-                        ),
-                        else_=InterviewStatus.CANCELLED.value,
-                    ),
-                )
-            )
-            if result.rowcount != 1:
+            if not _scrub_interview(session, interview_id, by=by, now=now):
                 session.rollback()
                 return False
-            session.exec(
-                update(DebriefRow)
-                .where(col(DebriefRow.interview_id) == interview_id)
-                .values(
-                    excitement_evidence="",
-                    fit_evidence="",
-                    ability_evidence="",
-                    questions="",
-                    deal_breaker="",
-                    private_note="",
-                    people_to_meet=[],
-                )
-            )
-            session.exec(
-                update(PanelistRow)
-                .where(col(PanelistRow.interview_id) == interview_id)
-                .values(next_remind_at=None)
-            )
+            _scrub_debriefs(session, interview_id)
             edits = (
                 []
                 if edit is None
@@ -207,32 +172,14 @@ class LifecycleStore:
                     session, interview_id=interview_id, edit=edit, look_up=look_up, skip=emptied_channel
                 )
             )
-            # Messages already sent keep only where they landed (so they can be edited); unsent ones go,
-            # but for posts in doubt (now look-ups) and a per-candidate channel's archiving (both hold
-            # ids only, and are still due).
-            session.exec(
-                delete(OutboxRow).where(
-                    col(OutboxRow.interview_id) == interview_id,
-                    col(OutboxRow.status) == "pending",
-                    col(OutboxRow.kind) != "archive",
-                    col(OutboxRow.method) != look_up,
-                )
-            )
-            session.exec(
-                update(OutboxRow)
-                .where(
-                    col(OutboxRow.interview_id) == interview_id,
-                    col(OutboxRow.kind) != "archive",
-                    col(OutboxRow.status) != "pending",
-                )
-                .values(payload={}, last_error=None)
-            )
+            _scrub_outbox(session, interview_id, look_up=look_up)
             if deleted_files:
                 session.exec(
                     update(ExportFileRow)
                     .where(col(ExportFileRow.file_id).in_(list(deleted_files)))
                     .values(deleted_at=now)
                 )
+            detail = "retention" if by == "retention" else ""
             session.add(
                 AuditRow(
                     at=now,
@@ -240,7 +187,7 @@ class LifecycleStore:
                     actor=by,
                     action="forget",
                     outcome="done",
-                    detail="retention" if by == "retention" else "",
+                    detail=detail,
                 )
             )
             try:
@@ -263,3 +210,72 @@ class LifecycleStore:
                 select(InterviewRow.summary_revision).where(InterviewRow.id == interview_id)
             ).one()
             return int(revision)
+
+
+def _scrub_interview(session: Session, interview_id: int, *, by: str, now: datetime) -> bool:
+    """The candidate's name and the notes go; a summarised interview stays summarised (its ratings
+    feed calibration), any other is cancelled. False if it was erased already."""
+    result = session.exec(
+        update(InterviewRow)
+        .where(col(InterviewRow.id) == interview_id, col(InterviewRow.erased_at).is_(None))
+        .values(
+            candidate=ERASED,
+            notes="",
+            erased_at=now,
+            erased_by=by,
+            updated_at=now,
+            status=case(
+                (
+                    col(InterviewRow.status) == InterviewStatus.SUMMARISED.value,
+                    InterviewStatus.SUMMARISED.value,
+                ),
+                else_=InterviewStatus.CANCELLED.value,
+            ),
+        )
+    )
+    if result.rowcount != 1:
+        return False
+    session.exec(
+        update(PanelistRow).where(col(PanelistRow.interview_id) == interview_id).values(next_remind_at=None)
+    )
+    return True
+
+
+def _scrub_debriefs(session: Session, interview_id: int) -> None:
+    """Every debrief's words go; its ratings and recommendation stay (anonymous aggregates)."""
+    session.exec(
+        update(DebriefRow)
+        .where(col(DebriefRow.interview_id) == interview_id)
+        .values(
+            excitement_evidence="",
+            fit_evidence="",
+            ability_evidence="",
+            questions="",
+            deal_breaker="",
+            private_note="",
+            people_to_meet=[],
+        )
+    )
+
+
+def _scrub_outbox(session: Session, interview_id: int, *, look_up: str) -> None:
+    """Messages already sent keep only where they landed (so they can be edited); unsent ones go,
+    but for posts in doubt (now look-ups) and a per-candidate channel's archiving (both hold ids
+    only, and are still due)."""
+    session.exec(
+        delete(OutboxRow).where(
+            col(OutboxRow.interview_id) == interview_id,
+            col(OutboxRow.status) == "pending",
+            col(OutboxRow.kind) != "archive",
+            col(OutboxRow.method) != look_up,
+        )
+    )
+    session.exec(
+        update(OutboxRow)
+        .where(
+            col(OutboxRow.interview_id) == interview_id,
+            col(OutboxRow.kind) != "archive",
+            col(OutboxRow.status) != "pending",
+        )
+        .values(payload={}, last_error=None)
+    )
