@@ -151,18 +151,10 @@ def _freeze_startup_objects() -> None:
 
 def _start(settings: Settings) -> tuple[Bot, BackgroundScheduler]:
     from bot.app import build
-    from bot.scheduler import build_scheduler
+    from bot.serve import scheduler_for
 
     bot = build(settings)
-    scheduler = build_scheduler(
-        bot.flows,
-        bot.clock,
-        tick_seconds=settings.debrief_tick_seconds,
-        retention_days=settings.debrief_retention_days,
-        dispatcher=bot.dispatcher,
-        sync=bot.sync,
-        sync_seconds=settings.debrief_source_poll_seconds,
-    )
+    scheduler = scheduler_for(bot, settings)
     _freeze_startup_objects()
     return bot, scheduler
 
@@ -191,11 +183,11 @@ def _run(settings: Settings, *, with_scheduler: bool) -> int:
         else:
             from waitress import serve
 
-            from bot.http import SlackWsgi
+            from bot.serve import endpoint
 
             log.info("serving HTTP on %s:%s/slack/events", settings.host, settings.port)
             serve(
-                SlackWsgi(bot.app, settings.slack_signing_secret, routes=bot.routes),
+                endpoint(bot, settings),
                 host=settings.host,
                 port=settings.port,
                 threads=8,

@@ -3,20 +3,14 @@ stand-in, both on 127.0.0.1, with a clock the script moves."""
 
 from __future__ import annotations
 
-import contextlib
-import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from apscheduler.schedulers.background import BackgroundScheduler
-from waitress import create_server
-
 from bot.app import Bot, build
-from bot.http import SlackWsgi
-from bot.scheduler import build_scheduler
+from bot.serve import Background, in_background
 from bot.settings import Settings
 from fakeslack import FakeSlack, SlackRequester
 from storage.health import read_health
@@ -49,12 +43,13 @@ class SimClock:
 class Stage:
     """Everything running; `stop()` shuts it down cleanly."""
 
-    bot: Bot
+    served: Background
     slack: FakeSlack
     requests: SlackRequester
-    scheduler: BackgroundScheduler
-    _server: Any
-    _thread: threading.Thread
+
+    @property
+    def bot(self) -> Bot:
+        return self.served.bot
 
     def settle(self, timeout: float = 10.0) -> None:
         """Wait until everything owed by now has been sent, so each step's messages are filed under
@@ -72,20 +67,7 @@ class Stage:
             time.sleep(0.01)
 
     def stop(self) -> None:
-        if self.scheduler.running:
-            self.scheduler.shutdown(wait=True)
-        server = self._server
-
-        def close_everything() -> None:  # in the server's own loop thread
-            for dispatcher in list(server._map.values()):
-                if dispatcher is not server.trigger:
-                    with contextlib.suppress(OSError):
-                        dispatcher.close()
-
-        server.trigger.pull_trigger(close_everything)
-        self._thread.join(timeout=5)
-        server.task_dispatcher.shutdown()
-        self.bot.close()
+        self.served.stop()
         self.slack.stop()
 
 
@@ -106,23 +88,13 @@ def demo_settings(slack: FakeSlack, database: Path, **overrides: Any) -> Setting
 
 
 def start(slack: FakeSlack, settings: Settings, clock: SimClock) -> Stage:
-    """Start the bot's HTTP endpoint and scheduler against a started stand-in."""
-    bot = build(settings, clock=clock)
-    server = create_server(
-        SlackWsgi(bot.app, settings.slack_signing_secret), host="127.0.0.1", port=0, threads=4
-    )
-    thread = threading.Thread(target=server.run, name="demo-http", daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{server.effective_port}"
-    scheduler = build_scheduler(bot.flows, clock, tick_seconds=settings.debrief_tick_seconds)
-    scheduler.start()
+    """Start the bot's HTTP endpoint and scheduler against a started stand-in, as `debrief-bot run`
+    wires them (bot/serve.py)."""
+    served = in_background(build(settings, clock=clock), settings)
     stage = Stage(
-        bot=bot,
+        served=served,
         slack=slack,
-        requests=SlackRequester(url, settings.slack_signing_secret, fake=slack),
-        scheduler=scheduler,
-        _server=server,
-        _thread=thread,
+        requests=SlackRequester(served.url, settings.slack_signing_secret, fake=slack),
     )
     clock.before_advance.append(stage.settle)
     return stage

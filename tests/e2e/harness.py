@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from apscheduler.schedulers.background import BackgroundScheduler
-from waitress import create_server
-
 from bot.app import Bot, build
-from bot.http import SlackWsgi
-from bot.scheduler import build_scheduler
+from bot.serve import Background, in_background
 from bot.settings import Settings
 from fakeslack import FakeSlack, SlackRequester
 
@@ -56,23 +49,18 @@ def settings_for(fake: FakeSlack, database_url: str, **overrides: Any) -> Settin
 
 @dataclass
 class RunningBot:
-    """One bot process's worth of moving parts; `stop()` is a clean shutdown (a restart's first half)."""
+    """The bot served as `debrief-bot run` serves it (bot/serve.py), and a signed Slack to drive it."""
 
-    bot: Bot
-    url: str
+    served: Background
     slack: SlackRequester
-    scheduler: BackgroundScheduler | None
-    _server: Any
-    _thread: threading.Thread
-    _trigger: tuple[int, int] = (0, 0)  # (device, inode) of the waitress trigger's write end
-    _stopped: bool = False
 
-    def _trigger_is_ours(self) -> bool:
-        try:
-            found = os.fstat(self._server.trigger.trigger)
-        except OSError:
-            return False
-        return (found.st_dev, found.st_ino) == self._trigger
+    @property
+    def bot(self) -> Bot:
+        return self.served.bot
+
+    @property
+    def url(self) -> str:
+        return self.served.url
 
     def settle(self, timeout: float = 15.0) -> None:
         """Wait until nothing owed is in flight (the dispatcher and ticks have finished sending).
@@ -80,7 +68,7 @@ class RunningBot:
         Call it before moving the clock: jumping past an outbox lease while a send is still in
         flight would let a tick claim that send again, which no real clock can do in a blink.
         """
-        if self._stopped:
+        if self.served._stopped:
             return
         deadline = time.monotonic() + timeout
         if not self.bot.dispatcher.wait_idle(timeout):
@@ -91,58 +79,17 @@ class RunningBot:
             time.sleep(0.01)
 
     def stop(self) -> None:
-        if self._stopped:
-            return
-        self._stopped = True
-        if self.scheduler is not None and self.scheduler.running:
-            self.scheduler.shutdown(wait=True)
-        server = self._server
-
-        def close_everything() -> None:  # runs in the server's own loop thread: no poll on a closed fd
-            for dispatcher in list(server._map.values()):
-                if dispatcher is not server.trigger:  # the server closes its trigger; closing twice
-                    with contextlib.suppress(OSError):  # would close whatever reused that fd number
-                        dispatcher.close()
-
-        if self._trigger_is_ours():
-            server.trigger.pull_trigger(close_everything)
-        else:  # its fd was closed under it (seldom, cause unknown): never write to a number reused since
-            close_everything()
-        self._thread.join(timeout=5)
-        server.task_dispatcher.shutdown()
-        self.bot.close()
+        """A clean shutdown (a restart's first half)."""
+        self.served.stop()
 
 
 def start_bot(
     settings: Settings, fake: FakeSlack, clock: Callable[[], datetime], *, with_scheduler: bool = True
 ) -> RunningBot:
-    bot = build(settings, clock=clock)
-    server = create_server(
-        SlackWsgi(bot.app, settings.slack_signing_secret, routes=bot.routes),
-        host="127.0.0.1",
-        port=0,
-        threads=4,
-        clear_untrusted_proxy_headers=True,
-    )
-    thread = threading.Thread(target=server.run, name="waitress", daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{server.effective_port}"
-    scheduler = None
-    if with_scheduler:
-        scheduler = build_scheduler(
-            bot.flows, clock, tick_seconds=settings.debrief_tick_seconds, dispatcher=bot.dispatcher
-        )
-        scheduler.start()
-    slack = SlackRequester(url, settings.slack_signing_secret, fake=fake)
-    pipe = os.fstat(server.trigger.trigger)
+    # Sources are synced by hand in tests (`bot.sync.run`), step by step.
+    served = in_background(build(settings, clock=clock), settings, scheduler=with_scheduler, sources=False)
     running = RunningBot(
-        bot=bot,
-        url=url,
-        slack=slack,
-        scheduler=scheduler,
-        _server=server,
-        _thread=thread,
-        _trigger=(pipe.st_dev, pipe.st_ino),
+        served=served, slack=SlackRequester(served.url, settings.slack_signing_secret, fake=fake)
     )
     hooks = getattr(clock, "before_advance", None)
     if hooks is not None:  # a FakeClock: let in-flight sends finish before time jumps
