@@ -34,12 +34,9 @@ from bot.views.common import (
     interview_line,
     plain,
     section,
-    selected_users,
-    selected_value,
-    selected_values,
     slack_date,
-    text_value,
 )
+from bot.views.form_state import selected_users, selected_value, selected_values, text_value
 
 STALE_FORM = "This debrief form is out of date or damaged: close it and open it again from the message."
 MAX_PEOPLE_TO_MEET = 10

@@ -36,18 +36,14 @@ from bot.ids import Block, Callback
 from bot.views.common import (
     StaleForm,
     channel_link,
-    input_state,
     interview_line,
     mention,
     mentions,
     plain,
     section,
-    selected_user,
-    selected_users,
-    selected_value,
     slack_date,
-    text_value,
 )
+from bot.views.form_state import input_state, selected_user, selected_users, selected_value, text_value
 
 DEFAULT_LENGTH_MINUTES = 45
 STALE_FORM = "This form is out of date or damaged: close it and start again."
