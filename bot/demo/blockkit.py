@@ -9,97 +9,10 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime
 from typing import Any
 
-Names = Mapping[str, str]  # user/channel/user-group id -> display name
-
-_TOKEN = re.compile(r"<([^<>]+)>")
-
-
-def _token(inner: str, names: Names) -> tuple[str, str]:
-    """One `<...>` token as (kind, text): mention, channel, date, link or special."""
-    if inner.startswith("@"):
-        user = inner[1:].split("|")[0]
-        return "mention", "@" + names.get(user, user)
-    if inner.startswith("#"):
-        channel, _, label = inner[1:].partition("|")
-        return "mention", "#" + (label or names.get(channel, channel))
-    if inner.startswith("!subteam^"):
-        group, _, label = inner[len("!subteam^") :].partition("|")
-        return "mention", label or "@" + names.get(group, group)
-    if inner.startswith("!date^"):
-        return "date", inner.rpartition("|")[2]
-    if inner.startswith("!"):
-        return "mention", "@" + inner[1:].split("|")[0]
-    url, _, label = inner.partition("|")
-    return "link", label or url
-
-
-def unescape(text: str) -> str:
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-
-
-def plain(text: str, names: Names) -> str:
-    """mrkdwn as plain text: tokens resolved, Slack's escapes undone; emphasis marks are kept."""
-    return unescape(_TOKEN.sub(lambda m: _token(m.group(1), names)[1], text))
-
-
-def _text_of(obj: Any, names: Names) -> str:
-    if isinstance(obj, Mapping):
-        return plain(str(obj.get("text") or ""), names)
-    return ""
-
-
-# ---- what a person chose or typed -------------------------------------------------------------
-State = Mapping[str, Mapping[str, Mapping[str, Any]]]  # a submission's state.values
-
-_INITIAL = {  # state.values key -> the element field that shows the same choice
-    "selected_option": "initial_option",
-    "selected_options": "initial_options",
-    "value": "initial_value",
-    "selected_user": "initial_user",
-    "selected_users": "initial_users",
-    "selected_conversation": "initial_conversation",
-    "selected_channel": "initial_channel",
-    "selected_date": "initial_date",
-    "selected_date_time": "initial_date_time",
-}
-
-
-def filled(block: Mapping[str, Any], state: State | None) -> Mapping[str, Any]:
-    """An input block showing what was submitted in it (as the person saw the form before Submit)."""
-    element = block.get("element") or {}
-    entry = (state or {}).get(str(block.get("block_id")), {}).get(str(element.get("action_id")))
-    if not entry:
-        return block
-    shown = dict(element)
-    for key, initial in _INITIAL.items():
-        if entry.get(key) not in (None, []):
-            shown[initial] = entry[key]
-    return {**block, "element": shown}
-
-
-def _chosen(element: Mapping[str, Any], names: Names) -> str | None:
-    """What a select, picker or number box shows once something is chosen."""
-    if element.get("initial_option"):
-        return _text_of(element["initial_option"].get("text"), names)
-    if element.get("initial_user"):
-        return "@" + names.get(element["initial_user"], element["initial_user"])
-    if element.get("initial_users"):
-        return ", ".join("@" + names.get(u, u) for u in element["initial_users"])
-    channel = element.get("initial_conversation") or element.get("initial_channel")
-    if channel:
-        return "#" + names.get(channel, channel)
-    if element.get("initial_date_time"):
-        return datetime.fromtimestamp(int(element["initial_date_time"]), UTC).strftime(
-            "%a %d %b %Y, %H:%M UTC"
-        )
-    if element.get("initial_value") and element.get("type") == "number_input":
-        return str(element["initial_value"])
-    if element.get("initial_date"):
-        return str(element["initial_date"])
-    return None
+from .reading import TOKEN, Names, State, chosen_text, filled, options_shown, text_of, token, unescape
+from .reading import plain as plain  # part of this module's face: mrkdwn as plain text
 
 
 # ---- the terminal -------------------------------------------------------------------------------
@@ -111,48 +24,35 @@ def _element_text(element: Mapping[str, Any], names: Names) -> str:
     kind = element.get("type")
     if kind == "button":
         style = {"primary": "*", "danger": "!"}.get(str(element.get("style") or ""), "")
-        return f"[ {_text_of(element.get('text'), names)}{style} ]"
+        return f"[ {text_of(element.get('text'), names)}{style} ]"
     if kind in ("mrkdwn", "plain_text"):
-        return _text_of(element, names)
+        return text_of(element, names)
     if kind == "image":
         return f"🖼 {element.get('alt_text', '')}"
-    chosen = _chosen(element, names)
+    chosen = chosen_text(element, names)
     arrow = "" if kind == "number_input" else " ▾"
     if chosen:
         return f"[ {chosen}{arrow} ]"
-    placeholder = _text_of(element.get("placeholder"), names)
+    placeholder = text_of(element.get("placeholder"), names)
     return f"[ {placeholder or kind}{arrow} ]"
 
 
-def _options(element: Mapping[str, Any], names: Names) -> list[str]:
-    options = element.get("options") or []
-    chosen = {o.get("value") for o in element.get("initial_options") or []}
-    if element.get("initial_option"):
-        chosen.add(element["initial_option"].get("value"))
-    square = element.get("type") == "checkboxes"
-    mark = ("☑", "☐") if square else ("◉", "○")
-    return [
-        f"{mark[0] if o.get('value') in chosen else mark[1]} {_text_of(o.get('text'), names)}"
-        for o in options
-    ]
-
-
 def _input_lines(block: Mapping[str, Any], names: Names) -> list[str]:
-    label = _text_of(block.get("label"), names)
+    label = text_of(block.get("label"), names)
     optional = " (optional)" if block.get("optional") else ""
     element = block.get("element") or {}
     kind = element.get("type", "")
     lines = [f"  {label}{optional}"]
     if kind in ("checkboxes", "radio_buttons"):
-        lines += [f"    {o}" for o in _options(element, names)]
+        lines += [f"    {o}" for o in options_shown(element, names)]
     elif kind == "plain_text_input":
-        initial = element.get("initial_value") or _text_of(element.get("placeholder"), names)
+        initial = element.get("initial_value") or text_of(element.get("placeholder"), names)
         box = "[ " + (initial[:70] + ("…" if len(initial) > 70 else "")) + " ]"
         lines.append("    " + box + ("  (several lines)" if element.get("multiline") else ""))
     else:
         lines.append("    " + _element_text(element, names))
     if block.get("hint"):
-        lines.append("    · " + _text_of(block["hint"], names))
+        lines.append("    · " + text_of(block["hint"], names))
     return lines
 
 
@@ -163,13 +63,13 @@ def block_lines(blocks: Sequence[Mapping[str, Any]], names: Names, state: State 
     for block in (filled(b, state) for b in blocks):
         kind = block.get("type")
         if kind == "header":
-            title = _text_of(block.get("text"), names)
+            title = text_of(block.get("text"), names)
             lines += ["  " + title, "  " + "═" * min(len(title), 60)]
         elif kind == "section":
             if block.get("text"):
-                lines += _indent(_text_of(block["text"], names))
+                lines += _indent(text_of(block["text"], names))
             for field in block.get("fields") or []:
-                lines += _indent(_text_of(field, names).replace("\n", " — ", 1), "  ▪ ")
+                lines += _indent(text_of(field, names).replace("\n", " — ", 1), "  ▪ ")
             if block.get("accessory"):
                 lines.append("      " + _element_text(block["accessory"], names))
         elif kind == "context":
@@ -190,8 +90,8 @@ def view_lines(view: Mapping[str, Any], names: Names, state: State | None = None
     lines = block_lines(view.get("blocks") or [], names, state)
     if view.get("type") != "modal":
         return lines
-    title = _text_of(view.get("title"), names)
-    buttons = [f"[ {_text_of(view.get(k), names)} ]" for k in ("close", "submit") if view.get(k)]
+    title = text_of(view.get("title"), names)
+    buttons = [f"[ {text_of(view.get(k), names)} ]" for k in ("close", "submit") if view.get(k)]
     return ["  ┌─ " + title, *("  │" + line[1:] for line in lines), "  └─ " + " ".join(buttons)]
 
 
@@ -206,9 +106,9 @@ def mrkdwn_html(text: str, names: Names, *, markup: bool = True) -> str:
     """mrkdwn as HTML: escaped first, then tokens, emphasis, code, quotes and line breaks."""
     pieces: list[str] = []
     last = 0
-    for match in _TOKEN.finditer(text):
+    for match in TOKEN.finditer(text):
         pieces.append(_inline(text[last : match.start()], markup))
-        kind, shown = _token(match.group(1), names)
+        kind, shown = token(match.group(1), names)
         css = {"mention": "mention", "date": "date", "link": "link"}[kind]
         pieces.append(f'<span class="{css}">{html.escape(unescape(shown))}</span>')
         last = match.end()
@@ -252,16 +152,16 @@ def _element_html(element: Mapping[str, Any], names: Names) -> str:
         rows = [
             f'<div class="choice"><span class="{shape}{" on" if line[0] in "☑◉" else ""}"></span>'
             f"{html.escape(line[2:])}</div>"
-            for line in _options(element, names)
+            for line in options_shown(element, names)
         ]
         return "".join(rows)
     if kind == "plain_text_input":
         initial = str(element.get("initial_value") or "")
-        shown = html.escape(initial) if initial else html.escape(_text_of(element.get("placeholder"), names))
+        shown = html.escape(initial) if initial else html.escape(text_of(element.get("placeholder"), names))
         css = "field tall" if element.get("multiline") else "field"
         return f'<div class="{css}{"" if initial else " placeholder"}">{shown}</div>'
-    placeholder = _text_of(element.get("placeholder"), names)
-    chosen = _chosen(element, names)
+    placeholder = text_of(element.get("placeholder"), names)
+    chosen = chosen_text(element, names)
     shown = chosen or placeholder or str(kind).replace("_", " ")
     empty = "" if chosen else " placeholder"
     if kind == "number_input":

@@ -64,7 +64,12 @@ def _pick(rng: random.Random, *choices: str) -> str:
 def answers(seed: int) -> dict[str, dict[str, Any]]:
     """Each interviewer's debrief; the seed changes wording and ratings within each person's part."""
     rng = random.Random(seed)
-    ana = {
+    # One generator, drawn in this order (a dict display evaluates left to right): Ana, Priya, Bo.
+    return {ANA.id: _ana(rng), PRIYA.id: _priya(rng), BO.id: _bo(rng)}
+
+
+def _ana(rng: random.Random) -> dict[str, Any]:
+    return {
         "excitement": str(rng.choice((3, 4))),
         "excitement_evidence": _pick(
             rng,
@@ -87,7 +92,11 @@ def answers(seed: int) -> dict[str, dict[str, Any]]:
         "questions": "How would you split the monolith's scheduling module without a freeze?",
         "recommendation": "2",
     }
-    priya = {
+
+
+def _priya(rng: random.Random) -> dict[str, Any]:
+    # splits with Ana on fit; names Carlos to meet; leaves a private note
+    return {
         "excitement": "3",
         "excitement_evidence": "Knew the product and asked about the on-call rotation.",
         "fit": str(rng.choice((1, 2))),
@@ -104,7 +113,11 @@ def answers(seed: int) -> dict[str, dict[str, Any]]:
         "recommendation": "-1",
         "private_note": "I worked with her former manager; happy to give context in person.",
     }
-    bo = {
+
+
+def _bo(rng: random.Random) -> dict[str, Any]:
+    # the late one, who names a deal-breaker
+    return {
         "excitement": str(rng.choice((2, 3))),
         "excitement_evidence": "Keen on the role, less on the robotics side of the business.",
         "fit": "3",
@@ -123,7 +136,6 @@ def answers(seed: int) -> dict[str, dict[str, Any]]:
         ),
         "recommendation": str(rng.choice((1, -1))),
     }
-    return {ANA.id: ana, PRIYA.id: priya, BO.id: bo}
 
 
 def _to(channel: str) -> Callable[[Any], bool]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import email.utils
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -139,21 +139,8 @@ def channel(client: WebClient, settings: Settings, identity: Identity) -> Iterat
             "recruiters pick one for each interview.",
         )
         return
-    try:
-        info = client.conversations_info(channel=channel_id)["channel"]
-    except SlackApiError as exc:
-        error = exc.response.get("error")
-        if error == "missing_scope":
-            needed = exc.response.get("needed")
-            yield fail("Debrief channel", f"cannot read {channel_id}: missing scope {needed}",
-                       "Add the scope under OAuth & Permissions and reinstall the app.")  # fmt: skip
-            return
-        yield fail(
-            "Debrief channel",
-            f"DEBRIEF_CHANNEL={channel_id}: {error} in “{identity.team}”",
-            "Use the channel's id (channel details → About → Channel ID, like C0123ABCD), not its name; "
-            "for a private channel, /invite the bot there first.",
-        )
+    info = yield from _channel_info(client, channel_id, identity)
+    if info is None:
         return
     name = f"#{info.get('name') or channel_id}"
     yield ok("Debrief channel", f"{name} ({channel_id}) exists")
@@ -163,21 +150,58 @@ def channel(client: WebClient, settings: Settings, identity: Identity) -> Iterat
                    f"Unarchive {name}, or set DEBRIEF_CHANNEL to a channel in use.")  # fmt: skip
     granted = identity.scopes
     can_join = not info.get("is_private") and (granted is None or "channels:join" in granted)
-    if info.get("is_member"):
-        yield ok("Bot in channel", f"@{identity.bot_user} is a member of {name}")
-    elif can_join and not archived:
-        yield ok("Bot in channel", f"not a member yet; it joins {name} on its first post (channels:join)")
-    else:
-        yield fail("Bot in channel", f"@{identity.bot_user} is not a member of {name}",
-                   f"Type /invite @{identity.bot_user} in {name}.")  # fmt: skip
-    if info.get("is_ext_shared"):
+    yield _bot_in_channel(info, name, identity, can_join=can_join, archived=archived)
+    yield _not_shared(info, name)
+    yield _can_post(info, name, identity, can_join=can_join, archived=archived)
+
+
+def _channel_info(
+    client: WebClient, channel_id: str, identity: Identity
+) -> Generator[Line, None, dict[str, Any] | None]:
+    """The channel as Slack describes it, or None after a line saying why it can't be read."""
+    try:
+        info: dict[str, Any] = client.conversations_info(channel=channel_id)["channel"]
+    except SlackApiError as exc:
+        error = exc.response.get("error")
+        if error == "missing_scope":
+            needed = exc.response.get("needed")
+            yield fail("Debrief channel", f"cannot read {channel_id}: missing scope {needed}",
+                       "Add the scope under OAuth & Permissions and reinstall the app.")  # fmt: skip
+            return None
         yield fail(
+            "Debrief channel",
+            f"DEBRIEF_CHANNEL={channel_id}: {error} in “{identity.team}”",
+            "Use the channel's id (channel details → About → Channel ID, like C0123ABCD), not its name; "
+            "for a private channel, /invite the bot there first.",
+        )
+        return None
+    return info
+
+
+def _bot_in_channel(
+    info: dict[str, Any], name: str, identity: Identity, *, can_join: bool, archived: bool
+) -> Line:
+    if info.get("is_member"):
+        return ok("Bot in channel", f"@{identity.bot_user} is a member of {name}")
+    if can_join and not archived:
+        return ok("Bot in channel", f"not a member yet; it joins {name} on its first post (channels:join)")
+    return fail("Bot in channel", f"@{identity.bot_user} is not a member of {name}",
+                f"Type /invite @{identity.bot_user} in {name}.")  # fmt: skip
+
+
+def _not_shared(info: dict[str, Any], name: str) -> Line:
+    if info.get("is_ext_shared"):
+        return fail(
             "Channel not shared outside",
             f"{name} is shared with another organisation (Slack Connect)",
             "Debriefs are HR data: point DEBRIEF_CHANNEL at a channel only your company can see.",
         )
-    else:
-        yield ok("Channel not shared outside", f"{name} is internal to your organisation")
+    return ok("Channel not shared outside", f"{name} is internal to your organisation")
+
+
+def _can_post(info: dict[str, Any], name: str, identity: Identity, *, can_join: bool, archived: bool) -> Line:
+    """Whether the bot can post, with every reason it can't."""
+    granted = identity.scopes
     reasons = []
     if archived:
         reasons.append("it is archived")
@@ -186,10 +210,9 @@ def channel(client: WebClient, settings: Settings, identity: Identity) -> Iterat
     if granted is not None and "chat:write" not in granted:
         reasons.append("chat:write is not granted")
     if reasons:
-        yield fail("Can post", f"the bot cannot post in {name}: {', '.join(reasons)}",
-                   "Fix the lines above; the bot will post there from its next tick.")  # fmt: skip
-    else:
-        yield ok("Can post", f"the bot can post in {name}")
+        return fail("Can post", f"the bot cannot post in {name}: {', '.join(reasons)}",
+                    "Fix the lines above; the bot will post there from its next tick.")  # fmt: skip
+    return ok("Can post", f"the bot can post in {name}")
 
 
 def recruiters(client: WebClient, settings: Settings) -> Line:

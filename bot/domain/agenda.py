@@ -145,6 +145,126 @@ def _meet_item(panel: Sequence[str], debriefs: Sequence[Debrief]) -> AgendaItem 
     )
 
 
+_Draft = tuple[AgendaItem, int]  # an item before its minutes, and its weight in the share
+
+
+def _disagreement_drafts(areas: Sequence[AreaStats], seen: set[str]) -> list[_Draft]:
+    """One item per area the panel split on, with that area's questions."""
+    drafts: list[_Draft] = []
+    for stats in areas:
+        if stats.disagreement is not None:
+            ends = stats.disagreement
+            item = AgendaItem(
+                kind=AgendaKind.DISAGREEMENT,
+                title=disagreement_title(ends),
+                minutes=0,
+                raised_by=ends.high_ids + ends.low_ids,
+                questions=_fresh(AREA_QUESTIONS[ends.area], seen),
+            )
+            drafts.append((item, DISAGREEMENT_WEIGHT))
+    return drafts
+
+
+def _deal_breaker_drafts(debriefs: Sequence[Debrief], seen: set[str]) -> list[_Draft]:
+    """One item per deal-breaker; the same text written by two interviewers is one to verify."""
+    breakers: dict[str, tuple[str, list[str]]] = {}
+    for d in debriefs:
+        if d.answers.has_deal_breaker:
+            text = " ".join(d.answers.deal_breaker.split())
+            breakers.setdefault(_key(text), (text, []))[1].append(d.interviewer_id)
+    drafts: list[_Draft] = []
+    for text, raised in breakers.values():
+        item = AgendaItem(
+            kind=AgendaKind.DEAL_BREAKER,
+            title=DEAL_BREAKER_TITLE,
+            minutes=0,
+            raised_by=tuple(raised),
+            questions=_fresh((VERIFY_PREFIX + text,), seen),
+        )
+        drafts.append((item, DEAL_BREAKER_WEIGHT))
+    return drafts
+
+
+def _file_own_questions(
+    debriefs: Sequence[Debrief], ranked: Sequence[ExploreTopic]
+) -> tuple[dict[ExploreTopic, list[str]], list[tuple[str, str]]]:
+    """The panel's own questions, each attached to a ranked topic or left general (with who asked).
+
+    An own question joins a topic on the agenda when its keywords point to that topic alone;
+    anything else (no match, a tie, or a topic nobody ticked) goes to the general item, so no
+    question is lost or filed under a topic the panel didn't ask for.
+    """
+    attached: dict[ExploreTopic, list[str]] = {t: [] for t in ranked}
+    general: list[tuple[str, str]] = []
+    for d in debriefs:
+        for question in split_questions(d.answers.questions):
+            topic = topic_for_question(question)
+            if topic in attached:
+                attached[topic].append(question)
+            else:
+                general.append((question, d.interviewer_id))
+    return attached, general
+
+
+def _topic_drafts(debriefs: Sequence[Debrief], seen: set[str]) -> list[_Draft]:
+    """Explore-further topics by votes, then the panel's own unattached questions."""
+    topics = [t for t in ExploreTopic if t is not ExploreTopic.WHO_TO_MEET]
+    ticked = {t: tuple(d.interviewer_id for d in debriefs if t in d.answers.explore) for t in topics}
+    # sorted() is stable, so equal votes keep the enum order.
+    ranked = sorted((t for t in topics if ticked[t]), key=lambda t: -len(ticked[t]))
+    attached, general = _file_own_questions(debriefs, ranked)
+    drafts: list[_Draft] = []
+    for topic in ranked:
+        item = AgendaItem(
+            kind=AgendaKind.TOPIC,
+            title=topic.label,
+            minutes=0,
+            votes=len(ticked[topic]),
+            raised_by=ticked[topic],
+            questions=_fresh(TOPIC_QUESTIONS[topic] + tuple(attached[topic]), seen),
+            topic=topic,
+        )
+        drafts.append((item, TOPIC_BASE_WEIGHT + len(ticked[topic])))
+    own = _own_questions_draft(general, seen)
+    if own is not None:
+        drafts.append(own)
+    return drafts
+
+
+def _own_questions_draft(general: Sequence[tuple[str, str]], seen: set[str]) -> _Draft | None:
+    """The general item for own questions no topic took, voted by the interviewers who asked them."""
+    general_questions = []
+    askers = []
+    for question, asker in general:
+        if _fresh((question,), seen):
+            general_questions.append(question)
+            askers.append(asker)
+    if not general_questions:
+        return None
+    askers = list(dict.fromkeys(askers))
+    item = AgendaItem(
+        kind=AgendaKind.TOPIC,
+        title=OWN_QUESTIONS_TITLE,
+        minutes=0,
+        votes=len(askers),
+        raised_by=tuple(askers),
+        questions=tuple(general_questions),
+    )
+    return item, TOPIC_BASE_WEIGHT + len(askers)
+
+
+def _flag_drafts(flags: Sequence[Flag], seen: set[str]) -> list[_Draft]:
+    """One item per skills-vs-spark flag, with the questions that probe it."""
+    drafts: list[_Draft] = []
+    for flag in flags:
+        questions = _fresh(_FLAG_QUESTIONS[flag.kind], seen)
+        item = AgendaItem(
+            kind=AgendaKind.FLAG, title=flag.text, minutes=0, raised_by=flag.user_ids, questions=questions
+        )
+        drafts.append((item, FLAG_WEIGHT))
+    return drafts
+
+
 def build_agenda(
     panel: Sequence[str],
     debriefs: Sequence[Debrief],
@@ -161,94 +281,13 @@ def build_agenda(
     total = max(1, total_minutes)
     # Drafts are built in rank order, so each question is kept by the first item that asks it.
     seen: set[str] = set()
-    drafts: list[tuple[AgendaItem, int]] = []
-    for stats in areas:
-        if stats.disagreement is not None:
-            ends = stats.disagreement
-            item = AgendaItem(
-                kind=AgendaKind.DISAGREEMENT,
-                title=disagreement_title(ends),
-                minutes=0,
-                raised_by=ends.high_ids + ends.low_ids,
-                questions=_fresh(AREA_QUESTIONS[ends.area], seen),
-            )
-            drafts.append((item, DISAGREEMENT_WEIGHT))
-
-    # The same deal-breaker written by two interviewers is one thing to verify.
-    breakers: dict[str, tuple[str, list[str]]] = {}
-    for d in debriefs:
-        if d.answers.has_deal_breaker:
-            text = " ".join(d.answers.deal_breaker.split())
-            breakers.setdefault(_key(text), (text, []))[1].append(d.interviewer_id)
-    for text, raised in breakers.values():
-        item = AgendaItem(
-            kind=AgendaKind.DEAL_BREAKER,
-            title=DEAL_BREAKER_TITLE,
-            minutes=0,
-            raised_by=tuple(raised),
-            questions=_fresh((VERIFY_PREFIX + text,), seen),
-        )
-        drafts.append((item, DEAL_BREAKER_WEIGHT))
-
-    topics = [t for t in ExploreTopic if t is not ExploreTopic.WHO_TO_MEET]
-    ticked = {t: tuple(d.interviewer_id for d in debriefs if t in d.answers.explore) for t in topics}
-    # sorted() is stable, so equal votes keep the enum order.
-    ranked = sorted((t for t in topics if ticked[t]), key=lambda t: -len(ticked[t]))
-    # An own question joins a topic on the agenda when its keywords point to that topic alone;
-    # anything else (no match, a tie, or a topic nobody ticked) goes to the general item, so no
-    # question is lost or filed under a topic the panel didn't ask for.
-    attached: dict[ExploreTopic, list[str]] = {t: [] for t in ranked}
-    general: list[tuple[str, str]] = []  # (question, who asked)
-    for d in debriefs:
-        for question in split_questions(d.answers.questions):
-            topic = topic_for_question(question)
-            if topic in attached:
-                attached[topic].append(question)
-            else:
-                general.append((question, d.interviewer_id))
-    for topic in ranked:
-        item = AgendaItem(
-            kind=AgendaKind.TOPIC,
-            title=topic.label,
-            minutes=0,
-            votes=len(ticked[topic]),
-            raised_by=ticked[topic],
-            questions=_fresh(TOPIC_QUESTIONS[topic] + tuple(attached[topic]), seen),
-            topic=topic,
-        )
-        drafts.append((item, TOPIC_BASE_WEIGHT + len(ticked[topic])))
-    general_questions = []
-    askers = []
-    for question, asker in general:
-        if _fresh((question,), seen):
-            general_questions.append(question)
-            askers.append(asker)
-    if general_questions:
-        askers = list(dict.fromkeys(askers))
-        item = AgendaItem(
-            kind=AgendaKind.TOPIC,
-            title=OWN_QUESTIONS_TITLE,
-            minutes=0,
-            votes=len(askers),
-            raised_by=tuple(askers),
-            questions=tuple(general_questions),
-        )
-        drafts.append((item, TOPIC_BASE_WEIGHT + len(askers)))
-
+    drafts = _disagreement_drafts(areas, seen)
+    drafts += _deal_breaker_drafts(debriefs, seen)
+    drafts += _topic_drafts(debriefs, seen)
     meet = _meet_item(panel, debriefs)
     if meet is not None:
         drafts.append((meet, MEET_WEIGHT))
-
-    for flag in flags:
-        item = AgendaItem(
-            kind=AgendaKind.FLAG,
-            title=flag.text,
-            minutes=0,
-            raised_by=flag.user_ids,
-            questions=_fresh(_FLAG_QUESTIONS[flag.kind], seen),
-        )
-        drafts.append((item, FLAG_WEIGHT))
-
+    drafts += _flag_drafts(flags, seen)
     if not drafts:
         drafts.append((AgendaItem(kind=AgendaKind.TOPIC, title=OPEN_CONVERSATION_TITLE, minutes=0), 1))
     drafts = drafts[:total]

@@ -150,6 +150,93 @@ def _older(version: str, than: str) -> bool:
     return bool(version and than and version < than)
 
 
+_NO_PANEL = "nobody on the panel has a Slack account"
+
+
+@dataclass
+class _Changes:
+    """The plan being gathered, list by list, in the order the records come."""
+
+    create: list[Wanted] = field(default_factory=list)
+    move: list[tuple[Known, Wanted]] = field(default_factory=list)
+    repanel: list[tuple[Known, Wanted]] = field(default_factory=list)
+    cancel: list[Known] = field(default_factory=list)
+    kept: list[Known] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+    def cancel_unless_edited(self, have: Known) -> None:
+        """A cancellation the source asks for, unless Slack's edit wins."""
+        (self.kept if have.edited_in_slack else self.cancel).append(have)
+
+    def plan(self) -> Plan:
+        return Plan(
+            create=tuple(self.create),
+            move=tuple(self.move),
+            repanel=tuple(self.repanel),
+            cancel=tuple(self.cancel),
+            kept_slack_edit=tuple(self.kept),
+            skipped=tuple(self.skipped),
+        )
+
+
+def _import_new(want: Wanted, now: datetime, changes: _Changes) -> None:
+    """A new key becomes an interview only while it has not ended and someone can be prompted."""
+    if want.snapshot.starts_at + timedelta(minutes=want.snapshot.length_minutes) <= now:
+        changes.skipped.append((want.key, "already over"))
+    elif not want.snapshot.interviewer_ids:
+        changes.skipped.append((want.key, _NO_PANEL))
+    else:
+        changes.create.append(want)
+
+
+def _follow_source(have: Known, want: Wanted, changes: _Changes) -> None:
+    """An imported interview follows the source: time, details and panel before the prompt, then
+    only its panel; Slack's edit wins, and a cancelled or summarised interview stays as it is."""
+    current = Snapshot.of(have.interview)
+    if current == want.snapshot or have.interview.status in (
+        InterviewStatus.CANCELLED,
+        InterviewStatus.SUMMARISED,
+    ):
+        return
+    if have.edited_in_slack:
+        if have.applied != want.snapshot:
+            changes.kept.append(have)
+        return
+    if not want.snapshot.interviewer_ids:
+        changes.skipped.append((want.key, _NO_PANEL))
+        return
+    scheduled = have.interview.status is InterviewStatus.SCHEDULED
+    if scheduled and not (current.same_time(want.snapshot) and current.same_details(want.snapshot)):
+        changes.move.append((have, want))
+    elif set(current.interviewer_ids) != set(want.snapshot.interviewer_ids):
+        changes.repanel.append((have, want))
+
+
+def _reconcile_record(want: Wanted, have: Known | None, now: datetime, changes: _Changes) -> None:
+    """What one record from the source changes: stale versions nothing, a cancellation cancels."""
+    if have is not None and _older(want.record.version, have.version):
+        changes.skipped.append((want.key, "an older version than the one already imported"))
+    elif want.record.cancelled:
+        if have is not None and _cancellable(have):
+            changes.cancel_unless_edited(have)
+    elif have is None:
+        _import_new(want, now, changes)
+    else:
+        _follow_source(have, want, changes)
+
+
+def _disappeared(known: Mapping[str, Known], seen: set[str], window: Window, now: datetime) -> list[Known]:
+    """Upcoming interviews in a complete snapshot's window that the snapshot no longer holds."""
+    return [
+        have
+        for key, have in known.items()
+        if key not in seen
+        and window.start <= have.interview.starts_at < window.end
+        and have.interview.starts_at > now
+        and _cancellable(have)
+    ]
+
+
 def reconcile(
     wanted: Sequence[Wanted],
     known: Mapping[str, Known],
@@ -168,66 +255,15 @@ def reconcile(
     - an interview edited in Slack keeps Slack's version; stale versions (out-of-order deliveries)
       change nothing.
     """
-    create: list[Wanted] = []
-    move: list[tuple[Known, Wanted]] = []
-    repanel: list[tuple[Known, Wanted]] = []
-    cancel: list[Known] = []
-    kept: list[Known] = []
-    skipped: list[tuple[str, str]] = []
+    changes = _Changes()
     seen: set[str] = set()
     for want in wanted:
         seen.add(want.key)
-        have = known.get(want.key)
-        if have is not None and _older(want.record.version, have.version):
-            skipped.append((want.key, "an older version than the one already imported"))
-            continue
-        if want.record.cancelled:
-            if have is not None and _cancellable(have):
-                (kept if have.edited_in_slack else cancel).append(have)
-            continue
-        if have is None:
-            if want.snapshot.starts_at + timedelta(minutes=want.snapshot.length_minutes) <= now:
-                skipped.append((want.key, "already over"))
-            elif not want.snapshot.interviewer_ids:
-                skipped.append((want.key, "nobody on the panel has a Slack account"))
-            else:
-                create.append(want)
-            continue
-        current = Snapshot.of(have.interview)
-        if current == want.snapshot or have.interview.status in (
-            InterviewStatus.CANCELLED,
-            InterviewStatus.SUMMARISED,
-        ):
-            continue
-        if have.edited_in_slack:
-            if have.applied != want.snapshot:
-                kept.append(have)
-            continue
-        if not want.snapshot.interviewer_ids:
-            skipped.append((want.key, "nobody on the panel has a Slack account"))
-            continue
-        scheduled = have.interview.status is InterviewStatus.SCHEDULED
-        if scheduled and not (current.same_time(want.snapshot) and current.same_details(want.snapshot)):
-            move.append((have, want))
-        elif set(current.interviewer_ids) != set(want.snapshot.interviewer_ids):
-            repanel.append((have, want))
+        _reconcile_record(want, known.get(want.key), now, changes)
     if window is not None:
-        for key, have in known.items():
-            if (
-                key not in seen
-                and window.start <= have.interview.starts_at < window.end
-                and have.interview.starts_at > now
-                and _cancellable(have)
-            ):
-                (kept if have.edited_in_slack else cancel).append(have)
-    return Plan(
-        create=tuple(create),
-        move=tuple(move),
-        repanel=tuple(repanel),
-        cancel=tuple(cancel),
-        kept_slack_edit=tuple(kept),
-        skipped=tuple(skipped),
-    )
+        for have in _disappeared(known, seen, window, now):
+            changes.cancel_unless_edited(have)
+    return changes.plan()
 
 
 def _cancellable(have: Known) -> bool:

@@ -149,6 +149,27 @@ class Ashby:
         cancelled = str(schedule.get("status") or "").lower() == "cancelled"
         if not events and not cancelled:
             return None  # not yet scheduled (being arranged): nothing to debrief yet
+        application, candidate, title = self._application(schedule, applications, jobs)
+        starts_at, ends_at = _span(schedule, events)
+        title_of_first = str(((events[0].get("interview") or {}).get("title")) if events else "")
+        return SourceRecord(
+            key=f"ashby:{schedule['id']}",
+            candidate=candidate,
+            role=title,
+            stage=calendar_stage(title_of_first) if title_of_first else Stage.OTHER,
+            starts_at=starts_at,
+            length_minutes=max(1, int((ends_at - starts_at).total_seconds() // 60)),
+            interviewer_emails=_panel(events),
+            organiser_email=_team_member(application, "recruiter"),
+            hiring_manager_email=_team_member(application, "hiring manager"),
+            cancelled=cancelled,
+            version=str(schedule.get("updatedAt") or ""),
+        )
+
+    def _application(
+        self, schedule: dict[str, Any], applications: dict[str, dict[str, Any]], jobs: dict[str, str]
+    ) -> tuple[dict[str, Any], str, str]:
+        """The schedule's application, candidate name and job title, each looked up once per sync."""
         application_id = str(schedule.get("applicationId") or "")
         if not application_id:
             raise ValueError("it has no applicationId")
@@ -167,33 +188,27 @@ class Ashby:
             title = jobs[job_id]
         if not candidate or not title:
             raise ValueError("its candidate's name or job title is missing")
-        manager = _team_member(application, "hiring manager")
-        if events:
-            starts = [_time(e.get("startTime")) for e in events]
-            ends = [_time(e.get("endTime")) for e in events]
-            starts_at, ends_at = min(starts), max(ends)
-        else:  # cancelled before any event: nothing to place, only to cancel
-            starts_at = ends_at = _time(schedule.get("updatedAt") or schedule.get("createdAt"))
-        panel: list[str] = []
-        for event in events:
-            for person in event.get("interviewers") or []:
-                email = str((person or {}).get("email") or "").lower()
-                if email and email not in panel:
-                    panel.append(email)
-        title_of_first = str(((events[0].get("interview") or {}).get("title")) if events else "")
-        return SourceRecord(
-            key=f"ashby:{schedule['id']}",
-            candidate=candidate,
-            role=title,
-            stage=calendar_stage(title_of_first) if title_of_first else Stage.OTHER,
-            starts_at=starts_at,
-            length_minutes=max(1, int((ends_at - starts_at).total_seconds() // 60)),
-            interviewer_emails=tuple(panel),
-            organiser_email=_team_member(application, "recruiter"),
-            hiring_manager_email=manager,
-            cancelled=cancelled,
-            version=str(schedule.get("updatedAt") or ""),
-        )
+        return application, candidate, title
+
+
+def _span(schedule: dict[str, Any], events: list[dict[str, Any]]) -> tuple[datetime, datetime]:
+    """From the first event's start to the last one's end; a schedule cancelled before any event
+    has nothing to place, only to cancel, so its last update stands in."""
+    if not events:
+        at = _time(schedule.get("updatedAt") or schedule.get("createdAt"))
+        return at, at
+    return min(_time(e.get("startTime")) for e in events), max(_time(e.get("endTime")) for e in events)
+
+
+def _panel(events: list[dict[str, Any]]) -> tuple[str, ...]:
+    """Every event's interviewers' e-mails, once each, in order."""
+    panel: list[str] = []
+    for event in events:
+        for person in event.get("interviewers") or []:
+            email = str((person or {}).get("email") or "").lower()
+            if email and email not in panel:
+                panel.append(email)
+    return tuple(panel)
 
 
 def _team_member(application: dict[str, Any], role: str) -> str | None:

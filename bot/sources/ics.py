@@ -154,9 +154,27 @@ def _record(event: Any, *, pattern: re.Pattern[str], default: Stage, series: set
     start = event.get("DTSTART")
     if start is None:
         raise ValueError("it has no start time")
-    starts_at = start.dt
-    if not isinstance(starts_at, datetime):  # an all-day event: not an interview slot
+    if not isinstance(start.dt, datetime):  # an all-day event: not an interview slot
         return None
+    starts_at, minutes = _span(event, start.dt)
+    key = _key(event, series)
+    organiser = _email(event.get("ORGANIZER"))
+    return SourceRecord(
+        key=key,
+        candidate=match.group("candidate").strip(),
+        role=match.group("role").strip(),
+        stage=stage or default,
+        starts_at=starts_at,
+        length_minutes=minutes,
+        interviewer_emails=_panel(event, organiser),
+        organiser_email=organiser,
+        hiring_manager_email=named_hiring_manager(str(event.get("DESCRIPTION", ""))),
+        cancelled=str(event.get("STATUS", "")).upper() == "CANCELLED",
+    )
+
+
+def _span(event: Any, starts_at: datetime) -> tuple[datetime, int]:
+    """The start in UTC and the length in minutes: DTEND, else DURATION, else an hour; up to a day."""
     end = event.get("DTEND")
     if end is not None and isinstance(end.dt, datetime):
         ends_at = end.dt
@@ -170,16 +188,26 @@ def _record(event: Any, *, pattern: re.Pattern[str], default: Stage, series: set
         raise ValueError("it ends before it starts")
     if minutes > 24 * 60:
         raise ValueError("it lasts more than a day")
+    return starts_at, minutes
+
+
+def _key(event: Any, series: set[str]) -> str:
+    """`ics:<UID>`: UIDs are global, so the same event in two feeds is one interview; an occurrence
+    of a recurring series keeps its original start as its identity."""
     uid = str(event.get("UID", "")).strip()
     if not uid:
         raise ValueError("it has no UID")
     recurrence = event.get("RECURRENCE-ID")
-    key = f"ics:{uid}"  # UIDs are global: the same event in two feeds is one interview
-    if uid in series and recurrence is not None:  # an occurrence keeps its original start as its identity
+    key = f"ics:{uid}"
+    if uid in series and recurrence is not None:
         original = recurrence.dt
         stamp = _utc(original).strftime("%Y%m%dT%H%M%SZ") if isinstance(original, datetime) else str(original)
         key = f"{key}@{stamp}"
-    organiser = _email(event.get("ORGANIZER"))
+    return key
+
+
+def _panel(event: Any, organiser: str | None) -> tuple[str, ...]:
+    """The attendees' e-mails, once each: not the organiser, rooms, resources or who declined."""
     attendees = event.get("ATTENDEE") or []
     if not isinstance(attendees, list):
         attendees = [attendees]
@@ -193,18 +221,7 @@ def _record(event: Any, *, pattern: re.Pattern[str], default: Stage, series: set
         email = _email(attendee)
         if email and email != organiser and email not in panel:
             panel.append(email)
-    return SourceRecord(
-        key=key,
-        candidate=match.group("candidate").strip(),
-        role=match.group("role").strip(),
-        stage=stage or default,
-        starts_at=starts_at,
-        length_minutes=minutes,
-        interviewer_emails=tuple(panel),
-        organiser_email=organiser,
-        hiring_manager_email=named_hiring_manager(str(event.get("DESCRIPTION", ""))),
-        cancelled=str(event.get("STATUS", "")).upper() == "CANCELLED",
-    )
+    return tuple(panel)
 
 
 def _utc(value: datetime | date) -> datetime:

@@ -34,12 +34,9 @@ from bot.views.common import (
     interview_line,
     plain,
     section,
-    selected_users,
-    selected_value,
-    selected_values,
     slack_date,
-    text_value,
 )
+from bot.views.form_state import selected_users, selected_value, selected_values, text_value
 
 STALE_FORM = "This debrief form is out of date or damaged: close it and open it again from the message."
 MAX_PEOPLE_TO_MEET = 10
@@ -116,32 +113,40 @@ def _intro_blocks(interview: Interview) -> list[SlackBlock]:
 def _form_blocks(existing: DebriefAnswers | None) -> list[SlackBlock]:
     blocks: list[SlackBlock] = []
     for area in Area:
-        rating_block, evidence_block = _AREA_BLOCKS[area]
-        options = [_level_option(area, level) for level in range(MIN_LEVEL, MAX_LEVEL + 1)]
-        blocks.append(
-            InputBlock(
-                block_id=rating_block,
-                label=_AREA_LABELS[area],
-                hint=_AREA_HINTS[area],
-                element=RadioButtonsElement(
-                    action_id=rating_block,
-                    options=options,
-                    initial_option=_level_option(area, existing.level(area)) if existing else None,
-                ),
-            )
-        )
-        blocks.append(
-            InputBlock(
-                block_id=evidence_block,
-                label=f"Evidence for {area.label.lower()}",
-                element=_text_input(
-                    evidence_block,
-                    initial=existing.evidence(area) if existing else "",
-                    placeholder="What did they say or do that shows it?",
-                ),
-            )
-        )
-    blocks += [
+        blocks += _area_blocks(area, existing)
+    return blocks + _next_stage_blocks(existing) + _verdict_blocks(existing)
+
+
+def _area_blocks(area: Area, existing: DebriefAnswers | None) -> list[SlackBlock]:
+    """An area's rating and the evidence for it."""
+    rating_block, evidence_block = _AREA_BLOCKS[area]
+    options = [_level_option(area, level) for level in range(MIN_LEVEL, MAX_LEVEL + 1)]
+    return [
+        InputBlock(
+            block_id=rating_block,
+            label=_AREA_LABELS[area],
+            hint=_AREA_HINTS[area],
+            element=RadioButtonsElement(
+                action_id=rating_block,
+                options=options,
+                initial_option=_level_option(area, existing.level(area)) if existing else None,
+            ),
+        ),
+        InputBlock(
+            block_id=evidence_block,
+            label=f"Evidence for {area.label.lower()}",
+            element=_text_input(
+                evidence_block,
+                initial=existing.evidence(area) if existing else "",
+                placeholder="What did they say or do that shows it?",
+            ),
+        ),
+    ]
+
+
+def _next_stage_blocks(existing: DebriefAnswers | None) -> list[SlackBlock]:
+    """What the next stage should explore, whom the candidate should meet, and questions to ask."""
+    return [
         InputBlock(
             block_id=Block.EXPLORE,
             label="Explore further in the next stage",
@@ -170,6 +175,12 @@ def _form_blocks(existing: DebriefAnswers | None) -> list[SlackBlock]:
             optional=True,
             element=_text_input(Block.QUESTIONS, initial=existing.questions if existing else ""),
         ),
+    ]
+
+
+def _verdict_blocks(existing: DebriefAnswers | None) -> list[SlackBlock]:
+    """A deal-breaker, the overall recommendation, and the private note for the hiring manager."""
+    return [
         InputBlock(
             block_id=Block.DEAL_BREAKER,
             label="Deal-breaker",
@@ -194,7 +205,6 @@ def _form_blocks(existing: DebriefAnswers | None) -> list[SlackBlock]:
             element=_text_input(Block.PRIVATE_NOTE, initial=existing.private_note if existing else ""),
         ),
     ]
-    return blocks
 
 
 def _modal(interview: Interview, from_home: bool, blocks: list[SlackBlock]) -> View:

@@ -79,20 +79,25 @@ def _verdict_line(interview: Interview, links: Mapping[int, str]) -> str:
     return f"• {interview_line(interview)} — *{verdict}*{decided}{where}"
 
 
-def home_view(data: HomeData) -> View:
-    """The Home tab for one person; stays inside 100 blocks however much data there is."""
-    blocks: list[SlackBlock] = []
-    if data.attention:  # first: nothing else on the tab matters while a message is lost
-        blocks += [header("Needs attention")]
-        blocks += _lines(
-            [f"• {i.short_id} {interview_line(i)}: couldn't deliver {line}" for i, line in data.attention]
+def _needs_attention(data: HomeData) -> list[SlackBlock]:
+    """Messages that couldn't be delivered: first, since nothing else on the tab matters while one is lost."""
+    if not data.attention:
+        return []
+    blocks: list[SlackBlock] = [header("Needs attention")]
+    blocks += _lines(
+        [f"• {i.short_id} {interview_line(i)}: couldn't deliver {line}" for i, line in data.attention]
+    )
+    blocks.append(
+        context(
+            "`/debrief status <id>` for the details; fix the cause, then an admin re-sends with `debrief-bot outbox retry`."
         )
-        blocks.append(
-            context(
-                "`/debrief status <id>` for the details; fix the cause, then an admin re-sends with `debrief-bot outbox retry`."
-            )
-        )
-    blocks.append(header("Debriefs waiting for you"))
+    )
+    return blocks
+
+
+def _as_interviewer(data: HomeData) -> list[SlackBlock]:
+    """Debriefs to write, debriefs still open for edits, and the person's upcoming interviews."""
+    blocks: list[SlackBlock] = [header("Debriefs waiting for you")]
     if data.waiting:
         blocks += _rows(
             data.waiting,
@@ -111,40 +116,55 @@ def home_view(data: HomeData) -> View:
     if data.upcoming:
         blocks += [header("Your upcoming interviews")]
         blocks += _lines([f"• {interview_line(i)} — {slack_date(i.starts_at)}" for i in data.upcoming])
-    if data.pending_decisions:
-        blocks += [divider(), header("Waiting for your decision")]
-        blocks += _lines([_verdict_line(i, data.links) for i in data.pending_decisions])
-    if data.is_recruiter:
-        blocks += [
-            divider(),
-            header("Recruiting"),
-            actions(
-                button("Schedule interview", action_id=Action.SCHEDULE, value="home", style="primary"),
-                block_id=Block.ACTIONS,
+    return blocks
+
+
+def _as_recruiter(data: HomeData) -> list[SlackBlock]:
+    """The Schedule button, panels awaiting feedback (with Remind), and every upcoming interview."""
+    if not data.is_recruiter:
+        return []
+    blocks: list[SlackBlock] = [
+        divider(),
+        header("Recruiting"),
+        actions(
+            button("Schedule interview", action_id=Action.SCHEDULE, value="home", style="primary"),
+            block_id=Block.ACTIONS,
+        ),
+    ]
+    if data.awaiting:
+        missing = {i.id: m for i, m in data.awaiting}
+        blocks.append(section("*Awaiting feedback*"))
+        blocks += _rows(
+            [i for i, _ in data.awaiting],
+            lambda i: _row(
+                i,
+                "Remind",
+                Action.REMIND,
+                prefix="awaiting",
+                extra=f"\nMissing: {mentions(missing[i.id][:12])}",
             ),
-        ]
-        if data.awaiting:
-            missing = {i.id: m for i, m in data.awaiting}
-            blocks.append(section("*Awaiting feedback*"))
-            blocks += _rows(
-                [i for i, _ in data.awaiting],
-                lambda i: _row(
-                    i,
-                    "Remind",
-                    Action.REMIND,
-                    prefix="awaiting",
-                    extra=f"\nMissing: {mentions(missing[i.id][:12])}",
-                ),
-                more_hint="/debrief list",
-            )
-        if data.scheduled:
-            blocks.append(section("*Upcoming interviews*"))
-            blocks += _lines(
-                [f"• {i.short_id} {interview_line(i)} — {slack_date(i.starts_at)}" for i in data.scheduled]
-            )
-    if data.verdicts:
-        blocks += [divider(), header("Recent verdicts")]
-        blocks += _lines([_verdict_line(i, data.links) for i in data.verdicts])
+            more_hint="/debrief list",
+        )
+    if data.scheduled:
+        blocks.append(section("*Upcoming interviews*"))
+        blocks += _lines(
+            [f"• {i.short_id} {interview_line(i)} — {slack_date(i.starts_at)}" for i in data.scheduled]
+        )
+    return blocks
+
+
+def _verdicts(title: str, interviews: Sequence[Interview], links: Mapping[int, str]) -> list[SlackBlock]:
+    if not interviews:
+        return []
+    return [divider(), header(title), *_lines([_verdict_line(i, links) for i in interviews])]
+
+
+def home_view(data: HomeData) -> View:
+    """The Home tab for one person; stays inside 100 blocks however much data there is."""
+    blocks = _needs_attention(data) + _as_interviewer(data)
+    blocks += _verdicts("Waiting for your decision", data.pending_decisions, data.links)
+    blocks += _as_recruiter(data)
+    blocks += _verdicts("Recent verdicts", data.verdicts, data.links)
     blocks += [
         divider(),
         context("After each interview I'll ask you for a short debrief. `/debrief help` for more."),

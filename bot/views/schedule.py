@@ -22,7 +22,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.domain.models import Interview, InterviewDraft, InterviewStatus, Stage
+from bot.domain.models import Interview, InterviewDraft, Stage
 from bot.domain.validation import (
     MAX_LENGTH_MINUTES,
     MAX_NAME_CHARS,
@@ -33,21 +33,10 @@ from bot.domain.validation import (
     clean_text,
 )
 from bot.ids import Block, Callback
-from bot.views.common import (
-    StaleForm,
-    channel_link,
-    input_state,
-    interview_line,
-    mention,
-    mentions,
-    plain,
-    section,
-    selected_user,
-    selected_users,
-    selected_value,
-    slack_date,
-    text_value,
-)
+from bot.views.common import StaleForm, plain
+from bot.views.form_state import input_state, selected_user, selected_users, selected_value, text_value
+from bot.views.scheduled import scheduled_text as scheduled_text  # the confirmation, re-exported
+from bot.views.scheduled import scheduled_view as scheduled_view
 
 DEFAULT_LENGTH_MINUTES = 45
 STALE_FORM = "This form is out of date or damaged: close it and start again."
@@ -65,15 +54,9 @@ def _stage_option(stage: Stage) -> Option:
     return Option(value=stage.value, text=plain(stage.label))
 
 
-def schedule_modal(
-    *,
-    default_channel_id: str | None,
-    origin_channel_id: str | None,
-    interview: Interview | None = None,
-) -> View:
-    """The scheduling form; given `interview`, a pre-filled "Reschedule interview" form."""
-    channel = (interview.channel_id if interview else None) or default_channel_id or origin_channel_id
-    blocks = [
+def _who_and_what(interview: Interview | None) -> list[InputBlock]:
+    """Candidate, role and stage."""
+    return [
         InputBlock(
             block_id=Block.CANDIDATE,
             label="Candidate",
@@ -104,6 +87,12 @@ def schedule_modal(
                 initial_option=_stage_option(interview.stage) if interview else None,
             ),
         ),
+    ]
+
+
+def _who_decides(interview: Interview | None) -> list[InputBlock]:
+    """The panel, and the hiring manager who decides after the debrief."""
+    return [
         InputBlock(
             block_id=Block.INTERVIEWERS,
             label="Interviewers",
@@ -125,6 +114,12 @@ def schedule_modal(
                 initial_user=interview.hiring_manager_id if interview else None,
             ),
         ),
+    ]
+
+
+def _when(interview: Interview | None) -> list[InputBlock]:
+    """Start and length: the debrief opens when the interview ends."""
+    return [
         InputBlock(
             block_id=Block.STARTS,
             label="Starts",
@@ -144,6 +139,12 @@ def schedule_modal(
                 max_value=MAX_LENGTH_MINUTES,
             ),
         ),
+    ]
+
+
+def _where_and_notes(channel: str | None, interview: Interview | None) -> list[InputBlock]:
+    """The debrief channel, and notes shown to the panel with the prompt."""
+    return [
         InputBlock(
             block_id=Block.CHANNEL,
             label="Debrief channel",
@@ -173,6 +174,18 @@ def schedule_modal(
             ),
         ),
     ]
+
+
+def schedule_modal(
+    *,
+    default_channel_id: str | None,
+    origin_channel_id: str | None,
+    interview: Interview | None = None,
+) -> View:
+    """The scheduling form; given `interview`, a pre-filled "Reschedule interview" form."""
+    channel = (interview.channel_id if interview else None) or default_channel_id or origin_channel_id
+    blocks = _who_and_what(interview) + _who_decides(interview) + _when(interview)
+    blocks += _where_and_notes(channel, interview)
     meta = {"origin_channel_id": origin_channel_id, "interview_id": interview.id if interview else None}
     return View(
         type="modal",
@@ -182,40 +195,6 @@ def schedule_modal(
         close="Cancel",
         blocks=blocks,
         private_metadata=json.dumps(meta, separators=(",", ":")),
-    )
-
-
-def scheduled_text(interview: Interview, *, rescheduled: bool = False, now: datetime | None = None) -> str:
-    """What was scheduled, and when and where the debrief opens (mrkdwn).
-
-    Without `now`, "already ended" is read from the status (the prompt went out).
-    """
-    ended = interview.status is not InterviewStatus.SCHEDULED or (
-        now is not None and interview.ends_at <= now
-    )
-    verb = "Rescheduled" if rescheduled else "Scheduled"
-    when = (
-        "The interview is over: the debrief prompt goes out now"
-        if ended
-        else f"The debrief opens {slack_date(interview.ends_at)}"
-    )
-    return (
-        f"🗓️ {verb} {interview.short_id}: {interview_line(interview)}\n"
-        f"{slack_date(interview.starts_at)} · {interview.length_minutes} min · "
-        f"panel {mentions(interview.interviewer_ids)} · "
-        f"hiring manager {mention(interview.hiring_manager_id)}\n"
-        f"{when} in {channel_link(interview.channel_id)}."
-    )
-
-
-def scheduled_view(interview: Interview, *, now: datetime | None = None, rescheduled: bool = False) -> View:
-    """What the schedule modal turns into once submitted (`response_action="update"`)."""
-    return View(
-        type="modal",
-        callback_id=Callback.SCHEDULE,
-        title="Interview rescheduled" if rescheduled else "Interview scheduled",
-        close="Done",
-        blocks=[section(scheduled_text(interview, rescheduled=rescheduled, now=now))],
     )
 
 
@@ -248,40 +227,11 @@ def read_schedule(
     missing becomes "" / () for `validate_draft` to report.
     """
     errors: dict[str, str] = {}
-
-    stage_value = selected_value(values, Block.STAGE)
-    stage = Stage.OTHER
-    if stage_value is None:
-        errors[Block.STAGE] = "Pick the stage."
-    elif stage_value not in {s.value for s in Stage}:
-        errors[Block.STAGE] = "Pick one of the stages offered."
-    else:
-        stage = Stage(stage_value)
-
-    starts_at = datetime.fromtimestamp(0, UTC)
-    raw_start = input_state(values, Block.STARTS).get("selected_date_time")
-    if raw_start is None:
-        errors[Block.STARTS] = "Pick the date and time the interview starts."
-    else:
-        parsed = _timestamp(raw_start)
-        if parsed is None:
-            errors[Block.STARTS] = "That date and time can't be read: pick it again."
-        else:
-            starts_at = parsed
-
-    length = 0
-    raw_length = (text_value(values, Block.LENGTH) or "").strip()
-    if not raw_length:
-        errors[Block.LENGTH] = "Enter the length in minutes."
-    else:
-        try:
-            length = int(raw_length)
-        except ValueError:
-            errors[Block.LENGTH] = "Enter a whole number of minutes."
-
+    stage = _read_stage(values, errors)
+    starts_at = _read_start(values, errors)
+    length = _read_length(values, errors)
     if errors:
         raise InvalidInput(errors)
-
     channel = input_state(values, Block.CHANNEL).get("selected_conversation")
     return InterviewDraft(
         candidate=clean_text(text_value(values, Block.CANDIDATE)),
@@ -294,6 +244,43 @@ def read_schedule(
         channel_id=(channel if isinstance(channel, str) and channel else None) or fallback_channel_id or "",
         notes=clean_text(text_value(values, Block.NOTES)),
     )
+
+
+def _read_stage(values: Mapping[str, Mapping[str, Any]], errors: dict[str, str]) -> Stage:
+    """The picked stage; a missing or unknown one is an error (and Stage.OTHER as a placeholder)."""
+    stage_value = selected_value(values, Block.STAGE)
+    if stage_value is None:
+        errors[Block.STAGE] = "Pick the stage."
+    elif stage_value not in {s.value for s in Stage}:
+        errors[Block.STAGE] = "Pick one of the stages offered."
+    else:
+        return Stage(stage_value)
+    return Stage.OTHER
+
+
+def _read_start(values: Mapping[str, Mapping[str, Any]], errors: dict[str, str]) -> datetime:
+    """The picked start; a missing or unreadable one is an error (and the epoch as a placeholder)."""
+    raw_start = input_state(values, Block.STARTS).get("selected_date_time")
+    if raw_start is None:
+        errors[Block.STARTS] = "Pick the date and time the interview starts."
+    elif (parsed := _timestamp(raw_start)) is None:
+        errors[Block.STARTS] = "That date and time can't be read: pick it again."
+    else:
+        return parsed
+    return datetime.fromtimestamp(0, UTC)
+
+
+def _read_length(values: Mapping[str, Mapping[str, Any]], errors: dict[str, str]) -> int:
+    """The length in whole minutes; a missing or unreadable one is an error (and 0 as a placeholder)."""
+    raw_length = (text_value(values, Block.LENGTH) or "").strip()
+    if not raw_length:
+        errors[Block.LENGTH] = "Enter the length in minutes."
+        return 0
+    try:
+        return int(raw_length)
+    except ValueError:
+        errors[Block.LENGTH] = "Enter a whole number of minutes."
+        return 0
 
 
 def _timestamp(raw: object) -> datetime | None:

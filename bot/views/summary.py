@@ -139,47 +139,50 @@ def _decision_buttons(summary: Summary) -> list[ButtonElement]:
     ]
 
 
-def summary_message(summary: Summary) -> Message:
-    """The channel summary: verdict, reasons, scores, deal-breakers, agenda, and the decision buttons."""
+def _heading(summary: Summary) -> list[SlackBlock]:
+    """The verdict and candidate, then the interview and how many debriefs are in."""
     iv = summary.interview
     kind = summary.verdict.kind
     prefix = f"{VERDICT_EMOJI[kind]} {kind.label} — "
-    blocks: list[SlackBlock] = [
-        header(prefix + fit(one_line(iv.candidate), HEADER_TEXT_MAX - len(prefix))),
-    ]
-
     panel_size = len(summary.submitted) + len(summary.missing)
     status = f"{len(summary.submitted)} of {panel_size} debriefs in · " + (
         "final" if summary.final else "interim, updates as debriefs arrive"
     )
-    blocks.append(section(f"{interview_line(iv)} · {iv.short_id} · {slack_date(iv.starts_at)}\n{status}"))
+    return [
+        header(prefix + fit(one_line(iv.candidate), HEADER_TEXT_MAX - len(prefix))),
+        section(f"{interview_line(iv)} · {iv.short_id} · {slack_date(iv.starts_at)}\n{status}"),
+    ]
 
+
+def _why(summary: Summary) -> list[SlackBlock]:
+    """The verdict's reasons; a disagreement is shown with the scores instead."""
     has_disagreements = any(a.disagreement for a in summary.areas)
     reasons = [
-        _reason(r)
-        for r in summary.verdict.reasons
-        if not (r.rule is Rule.DISAGREEMENT and has_disagreements)  # shown with the scores
+        _reason(r) for r in summary.verdict.reasons if not (r.rule is Rule.DISAGREEMENT and has_disagreements)
     ]
-    if reasons:
-        texts = pack_lines(reasons, max_chunks=REASON_SECTIONS, limit=2900, more=_more("reasons"))
-        blocks += [section(("*Why*\n" if i == 0 else "") + t) for i, t in enumerate(texts)]
+    if not reasons:
+        return []
+    texts = pack_lines(reasons, max_chunks=REASON_SECTIONS, limit=2900, more=_more("reasons"))
+    return [section(("*Why*\n" if i == 0 else "") + t) for i, t in enumerate(texts)]
 
+
+def _scores(summary: Summary) -> list[SlackBlock]:
     score_lines = ["*Scores*"]
     for stats in summary.areas:
         score_lines += _area_lines(stats)
     score_lines.append(_tally(summary))
-    blocks += [section(t) for t in pack_lines(score_lines, max_chunks=SCORE_SECTIONS)]
+    return [section(t) for t in pack_lines(score_lines, max_chunks=SCORE_SECTIONS)]
 
+
+def _deal_breakers_and_flags(summary: Summary) -> list[SlackBlock]:
+    blocks: list[SlackBlock] = []
     if summary.deal_breakers:
         lines = ["*🚫 Deal-breakers*"] + [
             f"• {mention(d.interviewer_id)}: {fit(one_line(d.text), DEAL_BREAKER_CHARS)}"
             for d in summary.deal_breakers
         ]
-        blocks += [
-            section(t)
-            for t in pack_lines(lines, max_chunks=DEAL_BREAKER_SECTIONS, more=_more("deal-breakers"))
-        ]
-
+        more = _more("deal-breakers")
+        blocks += [section(t) for t in pack_lines(lines, max_chunks=DEAL_BREAKER_SECTIONS, more=more)]
     if summary.flags:
         lines = [
             f"⚠️ {escape(f.text)}"
@@ -187,18 +190,21 @@ def summary_message(summary: Summary) -> Message:
             for f in summary.flags
         ]
         blocks += [section(t) for t in pack_lines(lines, max_chunks=1, more=_more("flags"))]
+    return blocks
 
-    blocks.append(divider())
+
+def _agenda(summary: Summary) -> list[SlackBlock]:
     agenda = summary.agenda
-    if agenda.items:
-        items = [f"*Next-stage agenda* · {agenda.total_minutes} min"]
-        items += [_agenda_item(n, item) for n, item in enumerate(agenda.items, start=1)]
-        blocks += [
-            section(t) for t in pack_lines(items, max_chunks=AGENDA_SECTIONS, more=_more("agenda items"))
-        ]
-    else:
-        blocks.append(section("*Next-stage agenda* · nothing flagged yet"))
+    if not agenda.items:
+        return [section("*Next-stage agenda* · nothing flagged yet")]
+    items = [f"*Next-stage agenda* · {agenda.total_minutes} min"]
+    items += [_agenda_item(n, item) for n, item in enumerate(agenda.items, start=1)]
+    return [section(t) for t in pack_lines(items, max_chunks=AGENDA_SECTIONS, more=_more("agenda items"))]
 
+
+def _notes(summary: Summary) -> list[SlackBlock]:
+    """Who is still missing and the candidate's follow-up, unless a reason already says so."""
+    iv = summary.interview
     notes = []
     if summary.missing and not any(r.rule in MISSING_RULES for r in summary.verdict.reasons):
         waiting = "Closed without" if summary.final else "Waiting for"
@@ -206,17 +212,21 @@ def summary_message(summary: Summary) -> Message:
     if summary.follow_up_received and not any(r.rule is Rule.FOLLOW_UP for r in summary.verdict.reasons):
         when = f" ({slack_date(iv.follow_up_at)})" if iv.follow_up_at else ""
         notes.append(f"✉️ The candidate sent a follow-up note{when}")
-    if notes:
-        blocks.append(context(*notes))
+    return [context(*notes)] if notes else []
 
+
+def _decision_and_buttons(summary: Summary) -> list[SlackBlock]:
+    """The decision once made; the actions, with Remind and Extend when a panel closed incomplete;
+    the decision buttons until someone decides."""
+    iv = summary.interview
+    blocks: list[SlackBlock] = []
     if iv.decision is not None:
         by = f" by {mention(iv.decided_by)}" if iv.decided_by else ""
         at = f" at {slack_date(iv.decided_at)}" if iv.decided_at else ""
         blocks.append(section(f"🏁 *Decided: {iv.decision.label}*{by}{at}", block_id=Block.DECISION))
-
     value = str(iv.id)
     row = [button("Who said what", action_id=Action.WHO_SAID_WHAT, value=value)]
-    if kind is VerdictKind.INCOMPLETE and summary.final:
+    if summary.verdict.kind is VerdictKind.INCOMPLETE and summary.final:
         row += [
             button("Remind", action_id=Action.REMIND, value=value),
             button("Extend 24 h", action_id=Action.EXTEND, value=value),
@@ -224,10 +234,17 @@ def summary_message(summary: Summary) -> Message:
     blocks.append(actions(*row, block_id=Block.ACTIONS))
     if iv.decision is None:
         blocks.append(actions(*_decision_buttons(summary), block_id=Block.DECISION))
+    return blocks
 
+
+def summary_message(summary: Summary) -> Message:
+    """The channel summary: verdict, reasons, scores, deal-breakers, agenda, and the decision buttons."""
+    iv = summary.interview
+    blocks = _heading(summary) + _why(summary) + _scores(summary) + _deal_breakers_and_flags(summary)
+    blocks += [divider(), *_agenda(summary), *_notes(summary), *_decision_and_buttons(summary)]
     decided = f" · decided: {iv.decision.label}" if iv.decision else ""
     return Message(
-        text=f"Debrief summary for {interview_plain(iv)}: {kind.label}{decided}",
+        text=f"Debrief summary for {interview_plain(iv)}: {summary.verdict.kind.label}{decided}",
         blocks=tuple(blocks),
     )
 
