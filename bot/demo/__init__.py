@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from .blockkit import block_lines, plain, view_lines
+from .blockkit import block_lines, view_lines
 from .page import render_page
+from .reading import plain
 from .script import START, Script, names, workspace
 from .stage import SimClock, demo_settings, start
 from .surfaces import Recorder, Surface

@@ -12,7 +12,6 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from .reading import TOKEN, Names, State, chosen_text, filled, options_shown, text_of, token, unescape
-from .reading import plain as plain  # part of this module's face: mrkdwn as plain text
 
 
 # ---- the terminal -------------------------------------------------------------------------------

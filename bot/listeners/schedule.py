@@ -12,7 +12,8 @@ from bot.ids import Block, Callback
 from bot.listeners.deps import Deps, actor, tell, tells_on_failure
 from bot.policy import Action
 from bot.views.messages import notice
-from bot.views.schedule import read_schedule, read_schedule_meta, schedule_modal, scheduled_view
+from bot.views.schedule import read_schedule, read_schedule_meta, schedule_modal
+from bot.views.scheduled import scheduled_view
 
 STALE = "This form is out of date: close it and run /debrief schedule again."
 

@@ -31,7 +31,7 @@ from bot.views.common import (
     split_fit,
     truncate,
 )
-from bot.views.schedule import scheduled_text
+from bot.views.scheduled import scheduled_text
 
 PRIVACY_NOTE = "🔒 Feedback stays private until the summary posts, so every first impression is independent."
 

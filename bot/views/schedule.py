@@ -35,8 +35,6 @@ from bot.domain.validation import (
 from bot.ids import Block, Callback
 from bot.views.common import StaleForm, plain
 from bot.views.form_state import input_state, selected_user, selected_users, selected_value, text_value
-from bot.views.scheduled import scheduled_text as scheduled_text  # the confirmation, re-exported
-from bot.views.scheduled import scheduled_view as scheduled_view
 
 DEFAULT_LENGTH_MINUTES = 45
 STALE_FORM = "This form is out of date or damaged: close it and start again."

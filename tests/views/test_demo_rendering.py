@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.demo.blockkit import block_lines, blocks_html, mrkdwn_html, plain, view_lines
+from bot.demo.blockkit import block_lines, blocks_html, mrkdwn_html, view_lines
+from bot.demo.reading import plain
 from bot.ids import Block
 from bot.views.common import slack_date
 from bot.views.debrief import debrief_modal

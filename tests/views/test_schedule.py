@@ -15,8 +15,8 @@ from bot.views.schedule import (
     read_schedule,
     read_schedule_meta,
     schedule_modal,
-    scheduled_view,
 )
+from bot.views.scheduled import scheduled_view
 from tests.views.builders import EVIL, T0, interview
 from tests.views.slack_checks import check_view, submitted_values, visible
 
