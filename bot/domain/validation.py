@@ -122,10 +122,10 @@ def parse_interview_id(text: str, *, usage: str) -> int:
         raise DomainError(
             f"`{shown}` isn't an interview number: use the digits 0-9, e.g. `{usage.format(id=12)}`."
         )
-    number = int(raw)
-    if not 0 < number <= MAX_INTERVIEW_ID:
-        raise NotFound(f"No interview #{raw}.")
-    return number
+    # Past the largest id by its length alone: int() of thousands of digits is refused (and slow).
+    if len(raw.lstrip("0")) > len(str(MAX_INTERVIEW_ID)) or not 0 < int(raw) <= MAX_INTERVIEW_ID:
+        raise NotFound(f"No interview #{raw[:20]}{'…' if len(raw) > 20 else ''}.")
+    return int(raw)
 
 
 def parse_user_mentions(words: list[str]) -> list[str]:

@@ -9,22 +9,9 @@ from slack_sdk import WebClient
 
 from bot.domain.validation import DomainError, InvalidInput
 from bot.ids import Action, Block, Callback
-from bot.listeners.deps import Deps, tell, tells_on_failure
+from bot.listeners.deps import STALE_BUTTON, Deps, button_interview_id, tell, tells_on_failure
 from bot.views.debrief import debrief_modal, opened_from_home, read_debrief, read_debrief_meta
 from bot.views.messages import notice
-
-STALE = "This button is out of date. Use the latest message from the bot."
-
-
-def _interview_id(value: str | None) -> int | None:
-    """A button's interview id: ASCII digits only (int() would also read "١٢")."""
-    raw = value or ""
-    if not raw.isascii():
-        return None
-    try:
-        return int(raw)
-    except ValueError:
-        return None
 
 
 def register(app: App, deps: Deps) -> None:
@@ -35,10 +22,8 @@ def register(app: App, deps: Deps) -> None:
     def open_modal(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         user = body["user"]["id"]
         channel = (body.get("channel") or {}).get("id")
-        interview_id = _interview_id(action.get("value"))
         try:
-            if interview_id is None:
-                raise DomainError(STALE)
+            interview_id = button_interview_id(action)
             interview, existing = deps.flows.debriefs.open_debrief(
                 interview_id=interview_id, user_id=user, now=deps.clock()
             )
@@ -61,7 +46,7 @@ def register(app: App, deps: Deps) -> None:
                 interview_id=interview_id, user_id=user, answers=answers, now=deps.clock()
             )
         except InvalidInput as exc:
-            ack(response_action="errors", errors=exc.errors or {Block.RECOMMENDATION: STALE})
+            ack(response_action="errors", errors=exc.errors or {Block.RECOMMENDATION: STALE_BUTTON})
             return
         except DomainError as exc:  # not on the panel, closed, unknown interview: nothing was stored
             ack(response_action="errors", errors={Block.RECOMMENDATION: str(exc)})

@@ -14,11 +14,23 @@ from slack_sdk.errors import SlackApiError
 
 from bot.access import Access
 from bot.dispatch import Dispatcher
+from bot.domain.validation import DomainError, parse_interview_id
 from bot.flows import Flows
 from bot.flows.sync import SourceSync
 from bot.policy import Actor
 from bot.views.common import Message
 from bot.views.messages import SORRY, notice
+
+STALE_BUTTON = "This button is out of date. Use the latest message from the bot."
+
+
+def button_interview_id(action: dict[str, Any]) -> int:
+    """The interview a button of ours carries. Any other value (from a message we never sent, or
+    forged: "²", "-1", past the largest id) is a stale button, and said so."""
+    try:
+        return parse_interview_id(str(action.get("value") or ""), usage="{id}")
+    except DomainError:
+        raise DomainError(STALE_BUTTON) from None
 
 
 @dataclass(frozen=True)

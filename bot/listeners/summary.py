@@ -14,9 +14,9 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.domain.models import Decision
-from bot.domain.validation import DomainError, parse_interview_id
+from bot.domain.validation import DomainError
 from bot.ids import Action
-from bot.listeners.deps import Deps, actor, tell, tells_on_failure
+from bot.listeners.deps import Deps, actor, button_interview_id, tell, tells_on_failure
 from bot.policy import Action as Can
 from bot.views.messages import notice
 from bot.views.summary import who_said_what_modal
@@ -27,23 +27,15 @@ DECISIONS = {
     Action.DECIDE_REJECT: Decision.REJECT,
     Action.DECIDE_HOLD: Decision.HOLD,
 }
-STALE = "This button is out of date. Use the latest message from the bot."
 
 # A click's work: given the interview id and the clicker, does it and says what to tell them
 # (None: nothing, the message it changed says it), or raises a DomainError that says why not.
 Work = Callable[[int, str], tuple[Say, dict[str, Any]] | None]
 
 
-def _id(action: dict[str, Any]) -> int:
-    try:
-        return parse_interview_id(str(action.get("value") or ""), usage="{id}")
-    except DomainError:  # a button we never made: "²", "١٢", out of range
-        raise DomainError(STALE) from None
-
-
 def _number(action: dict[str, Any]) -> int | None:
     try:
-        return _id(action)
+        return button_interview_id(action)
     except DomainError:
         return None
 
@@ -54,7 +46,7 @@ def clicked(deps: Deps, ack: Ack, body: dict[str, Any], action: dict[str, Any], 
     click = str(action.get("action_ts") or body.get("trigger_id") or deps.clock().timestamp())
     now = deps.clock()
     try:
-        answer = work(_id(action), user)
+        answer = work(button_interview_id(action), user)
     except DomainError as exc:
         deps.flows.told.tell_refusal(
             user_id=user, click=click, interview_id=_number(action), error=exc, now=now
@@ -63,7 +55,7 @@ def clicked(deps: Deps, ack: Ack, body: dict[str, Any], action: dict[str, Any], 
         if answer is not None:
             say, facts = answer
             deps.flows.told.tell(
-                user_id=user, click=click, interview_id=_id(action), say=say, now=now, **facts
+                user_id=user, click=click, interview_id=button_interview_id(action), say=say, now=now, **facts
             )
     ack()
     deps.dispatcher.kick()
@@ -78,7 +70,7 @@ def register(app: App, deps: Deps) -> None:
         user, channel = body["user"]["id"], (body.get("channel") or {}).get("id")
         try:
             interview, debriefs = deps.flows.debriefs.who_said_what(
-                interview_id=_id(action), actor=actor(deps, user), now=deps.clock()
+                interview_id=button_interview_id(action), actor=actor(deps, user), now=deps.clock()
             )
         except DomainError as exc:
             tell(client, user_id=user, channel_id=channel, message=notice(str(exc)))

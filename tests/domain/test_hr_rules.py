@@ -10,7 +10,13 @@ import pytest
 from bot.channels import archived_channel_name, channel_name, erased_channel_name
 from bot.domain.agenda import split_questions
 from bot.domain.models import DebriefAnswers, Interview, Recommendation, Stage
-from bot.domain.validation import DomainError, parse_interview_id, parse_user_mentions, validate_answers
+from bot.domain.validation import (
+    DomainError,
+    NotFound,
+    parse_interview_id,
+    parse_user_mentions,
+    validate_answers,
+)
 from bot.domain.worktime import WorkingWeek, parse_days, parse_hours
 from bot.policy import TABLE, Action, Actor, Role, may, refusal, roles
 from fakeslack.api import valid_channel_name
@@ -89,6 +95,13 @@ def test_only_ascii_digits_are_an_interview_id(text: str) -> None:
         DomainError, match=r"isn't an interview number: use the digits 0-9, e.g. `/debrief status 12`"
     ):
         parse_interview_id(text, usage="/debrief status {id}")
+
+
+@pytest.mark.parametrize("text", ["0", "000", "2147483648", "9" * 5000])
+def test_an_id_past_any_interview_is_not_found_in_a_short_answer(text: str) -> None:
+    with pytest.raises(NotFound) as found:
+        parse_interview_id(text, usage="/debrief status {id}")
+    assert len(str(found.value)) < 60  # 5,000 digits are neither parsed nor echoed back
 
 
 def test_mentions() -> None:
