@@ -16,7 +16,7 @@ from bot.domain.models import (
 )
 from storage.base import Database
 from storage.outbox import OutboxStore, Outgoing
-from storage.rows import select_interviews
+from storage.rows import draft_values, select_interviews
 from storage.tables import DebriefRow, InterviewRow, PanelistRow
 
 
@@ -53,17 +53,8 @@ class InterviewStore:
         form's `view_id`, a second submission of the same form returns the first interview instead."""
         with self.db.session(write=True) as session:
             row = InterviewRow(
-                candidate=draft.candidate,
-                role=draft.role,
-                stage=draft.stage.value,
-                hiring_manager_id=draft.hiring_manager_id,
+                **draft_values(draft, deadline=deadline),
                 recruiter_id=recruiter_id,
-                starts_at=draft.starts_at,
-                length_minutes=draft.length_minutes,
-                ends_at=draft.ends_at,
-                deadline_at=draft.ends_at + deadline,
-                channel_id=draft.channel_id,
-                notes=draft.notes,
                 created_at=now,
                 updated_at=now,
                 view_id=view_id,

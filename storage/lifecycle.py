@@ -18,6 +18,7 @@ from bot.domain.models import (
 )
 from storage.base import Database
 from storage.outbox import OutboxStore, Outgoing
+from storage.rows import draft_values
 from storage.tables import AuditRow, DebriefRow, ExportFileRow, InterviewRow, OutboxRow, PanelistRow
 
 
@@ -119,19 +120,7 @@ class LifecycleStore:
                     col(InterviewRow.id) == interview_id,
                     col(InterviewRow.status) == InterviewStatus.SCHEDULED.value,
                 )
-                .values(
-                    candidate=draft.candidate,
-                    role=draft.role,
-                    stage=draft.stage.value,
-                    hiring_manager_id=draft.hiring_manager_id,
-                    starts_at=draft.starts_at,
-                    length_minutes=draft.length_minutes,
-                    ends_at=draft.ends_at,
-                    deadline_at=draft.ends_at + deadline,
-                    channel_id=draft.channel_id,
-                    notes=draft.notes,
-                    updated_at=now,
-                )
+                .values(**draft_values(draft, deadline=deadline), updated_at=now)
             )
             if result.rowcount != 1:
                 session.rollback()

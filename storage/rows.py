@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Row, Select, Table, select
@@ -14,6 +14,7 @@ from bot.domain.models import (
     Decision,
     ExploreTopic,
     Interview,
+    InterviewDraft,
     InterviewStatus,
     Recommendation,
     Stage,
@@ -56,6 +57,22 @@ ANSWER_COLUMNS = (
     "deal_breaker",
     "private_note",
 )
+
+
+def draft_values(draft: InterviewDraft, *, deadline: timedelta) -> dict[str, Any]:
+    """The interview columns a schedule form sets (on creation, and again on a reschedule)."""
+    return {
+        "candidate": draft.candidate,
+        "role": draft.role,
+        "stage": draft.stage.value,
+        "hiring_manager_id": draft.hiring_manager_id,
+        "starts_at": draft.starts_at,
+        "length_minutes": draft.length_minutes,
+        "ends_at": draft.ends_at,
+        "deadline_at": draft.ends_at + deadline,
+        "channel_id": draft.channel_id,
+        "notes": draft.notes,
+    }
 
 
 def debrief_values(answers: DebriefAnswers) -> dict[str, Any]:
