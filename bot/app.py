@@ -21,7 +21,7 @@ from bot.directory import Directory
 from bot.dispatch import Dispatcher
 from bot.domain.models import Interview
 from bot.domain.validation import DomainError
-from bot.flows import Flows, Timing
+from bot.flows import Flows, Timing, Zones
 from bot.flows.sync import SourceSync
 from bot.ids import Block, Callback
 from bot.listeners import Deps, register
@@ -84,22 +84,10 @@ def build(
             f"DEBRIEF_CHANNEL: {settings.debrief_channel} is shared with another organisation (Slack "
             "Connect); debriefs are HR data, so pick a channel only your company is in"
         )
-    engine = open_database(settings.database_url, migrate=migrate)
-    repository = Repository(engine)
+    repository = Repository(open_database(settings.database_url, migrate=migrate))
     directory = Directory(client)
-    flows = Flows.build(
-        repository=repository,
-        courier=Courier(client, clock=clock, channels=channels),
-        zones=directory.zone,
-        working_week=settings.working_week,
-        channels=channels,
-        per_candidate=settings.debrief_channel_mode == "per_candidate",
-        archive_after=timedelta(days=settings.debrief_archive_after_days),
-        timing=Timing(
-            remind_after=timedelta(minutes=settings.debrief_remind_after_minutes),
-            deadline=timedelta(minutes=settings.debrief_deadline_minutes),
-        ),
-        policy=settings.policy,
+    flows = build_flows(
+        settings, repository, client=client, clock=clock, channels=channels, zones=directory.zone
     )
     access = Access(client, settings.debrief_recruiters, directory=directory)
     if access.admins_are_recruiters:
@@ -122,18 +110,7 @@ def build(
     )
     app = build_app(settings, client=client, executor=executor, deps=deps)
 
-    def republish_homes(interview: Interview) -> None:
-        """An erased interview leaves every Home tab that may list it: its people's, named recruiters'."""
-        people = (
-            *interview.interviewer_ids,
-            interview.hiring_manager_id,
-            interview.recruiter_id,
-            *access.users,
-        )
-        for user in dict.fromkeys(people):
-            dispatcher.kick(home_for=user)
-
-    flows.privacy.on_erased = republish_homes
+    flows.privacy.on_erased = homes_listing(dispatcher, access)
     dispatcher.start()
     return Bot(
         app=app,
@@ -148,6 +125,49 @@ def build(
             sync, ashby_secret=settings.ashby_webhook_secret.get_secret_value(), clock=clock
         ),
     )
+
+
+def build_flows(
+    settings: Settings,
+    repository: Repository,
+    *,
+    client: WebClient,
+    clock: Clock,
+    channels: Channels,
+    zones: Zones,
+) -> Flows:
+    """The use cases with their settings: timing, working week, channel mode, policy."""
+    return Flows.build(
+        repository=repository,
+        courier=Courier(client, clock=clock, channels=channels),
+        zones=zones,
+        working_week=settings.working_week,
+        channels=channels,
+        per_candidate=settings.debrief_channel_mode == "per_candidate",
+        archive_after=timedelta(days=settings.debrief_archive_after_days),
+        timing=Timing(
+            remind_after=timedelta(minutes=settings.debrief_remind_after_minutes),
+            deadline=timedelta(minutes=settings.debrief_deadline_minutes),
+        ),
+        policy=settings.policy,
+    )
+
+
+def homes_listing(dispatcher: Dispatcher, access: Access) -> Callable[[Interview], None]:
+    """What erasure calls: an erased interview leaves every Home tab that may list it (its people's,
+    named recruiters')."""
+
+    def republish(interview: Interview) -> None:
+        people = (
+            *interview.interviewer_ids,
+            interview.hiring_manager_id,
+            interview.recruiter_id,
+            *access.users,
+        )
+        for user in dict.fromkeys(people):
+            dispatcher.kick(home_for=user)
+
+    return republish
 
 
 def build_sync(settings: Settings, flows: Flows, client: WebClient) -> SourceSync | None:

@@ -78,34 +78,13 @@ class Flows:
         per_candidate: bool = False,
         archive_after: timedelta = timedelta(days=7),
     ) -> Flows:
-        """The areas, each with its collaborators, and the courier told how to render, run our own
-        tasks and report what it gave up on."""
+        """The areas, each with its collaborators; then the courier is connected to them."""
         gate = Gate(repository)
         announcer = Announcer(
             repository, gate=gate, policy=policy, channels=channels, per_candidate=per_candidate
         )
-        pipeline = Pipeline(
-            repository,
-            gate=gate,
-            announcer=announcer,
-            timing=timing,
-            channels=channels,
-            per_candidate=per_candidate,
-            archive_after=archive_after,
-        )
         panels = Panels(repository, gate=gate, announcer=announcer, timing=timing)
-        dead_letters = DeadLetters(repository, panels=panels)
-        renderer = Renderer(repository, summary=announcer.summary, deadline=timing.deadline)
-        courier.render = renderer.render
-        courier.prepare = renderer.prepare
-        courier.on_failure = dead_letters.undeliverable
-        courier.tasks[CHECK_CHANNEL] = pipeline.check_channel
-        courier.tasks[OWN_CHANNEL] = pipeline.set_up_own_channel
-        privacy = Privacy(repository, gate=gate, lookup=courier.lookup)
-        courier.tasks[LOOK_UP] = privacy.look_up_post
-        archive = Archive(repository, gate=gate, client=courier.client)
-        courier.tasks[ARCHIVE_CHANNEL] = archive.empty_and_archive
-        return cls(
+        flows = cls(
             repository=repository,
             courier=courier,
             gate=gate,
@@ -117,10 +96,18 @@ class Flows:
                 channels=channels or courier.channels,
                 timing=timing,
             ),
-            pipeline=pipeline,
+            pipeline=Pipeline(
+                repository,
+                gate=gate,
+                announcer=announcer,
+                timing=timing,
+                channels=channels,
+                per_candidate=per_candidate,
+                archive_after=archive_after,
+            ),
             panels=panels,
-            privacy=privacy,
-            archive=archive,
+            privacy=Privacy(repository, gate=gate, lookup=courier.lookup),
+            archive=Archive(repository, gate=gate, client=courier.client),
             export=Export(repository),
             ticks=Ticks(
                 repository,
@@ -129,6 +116,20 @@ class Flows:
                 zones=zones or (lambda _user: None),
                 working_week=working_week or WorkingWeek(),
             ),
-            dead_letters=dead_letters,
+            dead_letters=DeadLetters(repository, panels=panels),
             told=Told(repository),
         )
+        flows._connect_courier(Renderer(repository, summary=announcer.summary, deadline=timing.deadline))
+        return flows
+
+    def _connect_courier(self, renderer: Renderer) -> None:
+        """The courier renders owed messages at send time, runs our own multi-call tasks, and tells
+        the dead-letter handler what it gave up on."""
+        courier = self.courier
+        courier.render = renderer.render
+        courier.prepare = renderer.prepare
+        courier.on_failure = self.dead_letters.undeliverable
+        courier.tasks[CHECK_CHANNEL] = self.pipeline.check_channel
+        courier.tasks[OWN_CHANNEL] = self.pipeline.set_up_own_channel
+        courier.tasks[LOOK_UP] = self.privacy.look_up_post
+        courier.tasks[ARCHIVE_CHANNEL] = self.archive.empty_and_archive
