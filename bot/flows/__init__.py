@@ -13,7 +13,7 @@ One class per area, each given what it uses; `Flows` only builds them and wires 
     panels       panel changes (commands, synced calendars, deactivated people)
     privacy      audit trail, tracked exports, erasure (forget, retention), posts in doubt
     archive      a per-candidate channel emptied, then archived
-    export       CSV exports
+    export       CSV exports, uploaded by the dispatcher
     ticks        the scheduler's pass and delivery
     dead_letters what Slack refused for good reaches a person
     told         what a person who clicked a button is told (a DM, exactly once)
@@ -33,7 +33,7 @@ from bot.flows.archive import ARCHIVE_CHANNEL, Archive
 from bot.flows.base import Timing, Zones
 from bot.flows.dead_letters import DeadLetters
 from bot.flows.debriefs import Debriefs
-from bot.flows.export import Export
+from bot.flows.export import EXPORT_CSV, Export
 from bot.flows.gate import Gate
 from bot.flows.panels import Panels
 from bot.flows.pipeline import CHECK_CHANNEL, OWN_CHANNEL, Pipeline, Status
@@ -94,7 +94,8 @@ class Flows:
             archive_after=archive_after,
         )
         panels = Panels(repository, gate=gate, announcer=announcer, timing=timing)
-        dead_letters = DeadLetters(repository, panels=panels)
+        told = Told(repository)
+        dead_letters = DeadLetters(repository, panels=panels, told=told)
         renderer = Renderer(repository, summary=announcer.summary, deadline=timing.deadline)
         courier.render = renderer.render
         courier.prepare = renderer.prepare
@@ -105,6 +106,8 @@ class Flows:
         courier.tasks[LOOK_UP] = privacy.look_up_post
         archive = Archive(repository, gate=gate, client=courier.client)
         courier.tasks[ARCHIVE_CHANNEL] = archive.empty_and_archive
+        export = Export(repository, client=courier.client, record=privacy.record_export)
+        courier.tasks[EXPORT_CSV] = export.deliver
         return cls(
             repository=repository,
             courier=courier,
@@ -121,7 +124,7 @@ class Flows:
             panels=panels,
             privacy=privacy,
             archive=archive,
-            export=Export(repository),
+            export=export,
             ticks=Ticks(
                 repository,
                 announcer=announcer,
@@ -130,5 +133,5 @@ class Flows:
                 working_week=working_week or WorkingWeek(),
             ),
             dead_letters=dead_letters,
-            told=Told(repository),
+            told=told,
         )
