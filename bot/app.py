@@ -55,9 +55,7 @@ class Bot:
     repository: Repository
     client: WebClient
     clock: Clock
-    executor: (
-        ThreadPoolExecutor  # runs Bolt's lazy listeners: modals opened on a trigger (and the CSV export)
-    )
+    executor: ThreadPoolExecutor  # runs Bolt's lazy listeners: modals opened on a trigger
     dispatcher: Dispatcher  # sends what requests owed, after their ack
     sync: SourceSync | None = None  # calendar feeds and ATSs, when any is configured
     routes: dict[str, Route] = field(default_factory=dict)  # webhooks for bot.http (Ashby's)

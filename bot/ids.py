@@ -16,7 +16,7 @@ class Subcommand:
     usage: str  # what follows the name, e.g. "<id>"
     summary: str
     example: str
-    slow: bool = False  # finished after the ack (opens a modal, uploads a file)
+    slow: bool = False  # finished after the ack: opens a modal on the command's trigger
 
 
 # In the order the help and the manifest show them; `help` itself is everyone's and not listed here.
@@ -30,7 +30,7 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand("reschedule", "<id>", "change the time, panel or channel of an interview", "reschedule 12", slow=True),
     Subcommand("followup", "<id>", "record that the candidate sent a follow-up note", "followup 12"),
     Subcommand("panel", "<id> add|remove @person", "change a panel before its summary; the prompt follows", "panel 12 add @ana"),
-    Subcommand("export", "[from] [to]", "download debriefs between two dates (YYYY-MM-DD)", "export", slow=True),
+    Subcommand("export", "[from] [to]", "download debriefs between two dates (YYYY-MM-DD)", "export"),
     Subcommand("forget", "<id>", "erase the candidate's personal data and the debrief texts (GDPR)", "forget 12"),
     Subcommand("audit", "<id>", "who opened, exported, erased, cancelled or decided what, and who was refused", "audit 12"),
     Subcommand("sources", "", "the calendar feeds and ATSs interviews are imported from, and how they are doing", "sources"),

@@ -20,8 +20,17 @@ from slack_sdk.http_retry.request import HttpRequest
 
 from bot.settings import Settings
 
-# Calls that make something new each time they go through.
-NOT_REPEATABLE = frozenset({"chat.postMessage", "chat.postEphemeral", "conversations.create", "files.upload"})
+# Calls that make something new each time they go through (completing an upload shares the file
+# with a message: a second one would post a second copy).
+NOT_REPEATABLE = frozenset(
+    {
+        "chat.postMessage",
+        "chat.postEphemeral",
+        "conversations.create",
+        "files.upload",
+        "files.completeUploadExternal",
+    }
+)
 
 
 def _repeatable(request: HttpRequest) -> bool:

@@ -1,4 +1,5 @@
-"""Web API methods: views.* (with trigger and stack rules) and the files_upload_v2 pair."""
+"""Web API methods: views.* (with trigger and stack rules), the files_upload_v2 pair, and files.info,
+files.list, files.delete."""
 
 from __future__ import annotations
 
@@ -75,7 +76,10 @@ def files_get_upload_url_external(ws: Workspace, p: dict[str, Any]) -> dict[str,
     except (TypeError, ValueError):
         raise ApiError("invalid_arguments", "[ERROR] length must be an integer") from None
     file_id = ws.new_id("F")
-    ws.files[file_id] = UploadedFile(file_id, str(p["filename"]), length)
+    created = int(float(ws.next_ts()))  # the same clock as message timestamps
+    ws.files[file_id] = UploadedFile(
+        file_id, str(p["filename"]), length, created=created, user=ws.bot_user_id
+    )
     return {"upload_url": f"{ws.base_url}upload/v1/{file_id}", "file_id": file_id}
 
 
@@ -115,6 +119,41 @@ def files_info(ws: Workspace, p: dict[str, Any]) -> dict[str, Any]:
     if upload is None or not upload.completed:
         raise ApiError("file_not_found")
     return {"file": upload.info(ws.domain)}
+
+
+FILE_TYPES = frozenset({"all", "spaces", "snippets", "images", "gdocs", "zips", "pdfs"})
+
+
+@method("files.list")
+def files_list(ws: Workspace, p: dict[str, Any]) -> dict[str, Any]:
+    """Completed files, newest first, filtered by `channel` (shared there), `user` (uploaded by),
+    `ts_from`/`ts_to` (created, inclusive) and `types`; `count` a page, `page` from 1."""
+    types = set(id_list(p.get("types")) or ["all"])
+    if types - FILE_TYPES:
+        raise ApiError("unknown_type")
+    channel = ws.channel(p["channel"]).id if p.get("channel") else None
+    user = ws.user(p["user"]).id if p.get("user") else None
+    try:
+        ts_from, ts_to = float(p.get("ts_from") or 0), float(p.get("ts_to") or "inf")
+        count, page = int(p.get("count") or 100), int(p.get("page") or 1)
+    except ValueError:
+        raise ApiError("invalid_arguments") from None
+    found = [
+        f
+        for f in reversed(ws.files.values())
+        if f.completed
+        and "all" in types
+        and ts_from <= f.created <= ts_to
+        and (channel is None or channel in f.channels)
+        and (user is None or f.user == user)
+    ]  # a CSV is none of the narrower types
+    count, page = max(1, min(count, 1000)), max(1, page)
+    pages = max(1, -(-len(found) // count))
+    listed = found[(page - 1) * count : page * count]
+    return {
+        "files": [f.info(ws.domain) for f in listed],
+        "paging": {"count": count, "total": len(found), "page": page, "pages": pages},
+    }
 
 
 @method("files.delete")

@@ -34,6 +34,7 @@ FIXED = {
     "files.getUploadURLExternal": "files:write",
     "files.completeUploadExternal": "files:write",
     "files.info": "files:read",
+    "files.list": "files:read",
 }
 # conversations.* by kind of conversation: public channel, private channel, DM.
 BY_CONVERSATION = {

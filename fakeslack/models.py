@@ -158,6 +158,8 @@ class UploadedFile:
     initial_comment: str | None = None
     thread_ts: str | None = None
     completed: bool = False
+    created: int = 0  # unix seconds, on the workspace's clock
+    user: str = ""  # who uploaded it
 
     @property
     def text(self) -> str:
@@ -166,10 +168,13 @@ class UploadedFile:
     def info(self, team_domain: str) -> dict[str, Any]:
         return {
             "id": self.id,
+            "created": self.created,
+            "timestamp": self.created,
             "name": self.filename,
             "title": self.title or self.filename,
             "size": len(self.content or b""),
             "mimetype": "text/plain",
+            "user": self.user,
             "channels": list(self.channels),
             "permalink": f"https://{team_domain}.slack.com/files/{self.id}/{self.filename}",
         }

@@ -77,9 +77,12 @@ class PrivacyStore:
     def record_export(
         self, *, file_id: str, user_id: str, interview_ids: Sequence[int], now: datetime
     ) -> None:
-        """Remember an uploaded export and which interviews it holds; each one's trail says who took it."""
+        """Remember an uploaded export and which interviews it holds; each one's trail says who took it.
+        Once per file, however often it is recorded."""
         ids = sorted(set(interview_ids))
         with self.db.session(write=True) as session:
+            if session.exec(select(ExportFileRow.id).where(ExportFileRow.file_id == file_id)).first():
+                return  # recorded by an earlier try whose outbox row was not marked sent
             row = ExportFileRow(file_id=file_id, user_id=user_id, uploaded_at=now)
             session.add(row)
             session.flush()

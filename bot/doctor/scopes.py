@@ -21,6 +21,7 @@ FEATURES: dict[str, str] = {
     "users:read": "time zones for reminders in working hours, deactivated interviewers, and checking recruiters and admins",
     "users:read.email": "interviewers of interviews imported from a calendar or ATS, found by e-mail",
     "files:write": "/debrief export (the CSV file in your DM), and deleting exports on erasure",
+    "files:read": "checking before re-uploading an export, so no file arrives twice",
 }
 
 

@@ -13,7 +13,7 @@ One class per area, each given what it uses; `Flows` only builds them and wires 
     panels       panel changes (commands, synced calendars, deactivated people)
     privacy      audit trail, tracked exports, erasure (forget, retention), posts in doubt
     archive      a per-candidate channel emptied, then archived
-    export       CSV exports
+    export       CSV exports, uploaded by the dispatcher
     ticks        the scheduler's pass and delivery
     dead_letters what Slack refused for good reaches a person
     told         what a person who clicked a button is told (a DM, exactly once)
@@ -33,7 +33,7 @@ from bot.flows.archive import ARCHIVE_CHANNEL, Archive
 from bot.flows.base import Timing, Zones
 from bot.flows.dead_letters import DeadLetters
 from bot.flows.debriefs import Debriefs
-from bot.flows.export import Export
+from bot.flows.export import EXPORT_CSV, Export
 from bot.flows.gate import Gate
 from bot.flows.panels import Panels
 from bot.flows.pipeline import CHECK_CHANNEL, OWN_CHANNEL, Pipeline, Status
@@ -84,6 +84,8 @@ class Flows:
             repository, gate=gate, policy=policy, channels=channels, per_candidate=per_candidate
         )
         panels = Panels(repository, gate=gate, announcer=announcer, timing=timing)
+        told = Told(repository)
+        privacy = Privacy(repository, gate=gate, lookup=courier.lookup)
         flows = cls(
             repository=repository,
             courier=courier,
@@ -106,9 +108,9 @@ class Flows:
                 archive_after=archive_after,
             ),
             panels=panels,
-            privacy=Privacy(repository, gate=gate, lookup=courier.lookup),
+            privacy=privacy,
             archive=Archive(repository, gate=gate, client=courier.client),
-            export=Export(repository),
+            export=Export(repository, client=courier.client, record=privacy.record_export),
             ticks=Ticks(
                 repository,
                 announcer=announcer,
@@ -116,8 +118,8 @@ class Flows:
                 zones=zones or (lambda _user: None),
                 working_week=working_week or WorkingWeek(),
             ),
-            dead_letters=DeadLetters(repository, panels=panels),
-            told=Told(repository),
+            dead_letters=DeadLetters(repository, panels=panels, told=told),
+            told=told,
         )
         flows._connect_courier(Renderer(repository, summary=announcer.summary, deadline=timing.deadline))
         return flows
@@ -133,3 +135,4 @@ class Flows:
         courier.tasks[OWN_CHANNEL] = self.pipeline.set_up_own_channel
         courier.tasks[LOOK_UP] = self.privacy.look_up_post
         courier.tasks[ARCHIVE_CHANNEL] = self.archive.empty_and_archive
+        courier.tasks[EXPORT_CSV] = self.export.deliver

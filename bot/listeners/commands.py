@@ -30,9 +30,10 @@ NEEDS_ID = "Which interview? Give its number, e.g. `/debrief {sub} 12`."
 PANEL_USAGE = "Say who: `/debrief panel 12 add @ana` or `/debrief panel 12 remove @bo`."
 # Each subcommand is the policy action of the same name (a missing one fails at import).
 ACTIONS: dict[str, Action] = {command.name: Action(command.name) for command in SUBCOMMANDS}
-SLOW = {command.name for command in SUBCOMMANDS if command.slow}  # finished in the lazy listener
-# `schedule` and `reschedule` open a modal on the command's trigger. `export` still uploads its CSV
-# here: an upload whose answer Slack lost can't be found by an outbox key (a file carries no metadata).
+# Finished in the lazy listener: `schedule` and `reschedule` open a modal on the command's trigger,
+# which dies 3 s after the request. Everything else is done in the request, and what it owes Slack
+# (the export's upload too) goes through the outbox.
+SLOW = {command.name for command in SUBCOMMANDS if command.slow}
 
 
 def split(text: str | None) -> tuple[str, list[str]]:
@@ -64,8 +65,11 @@ def export_range(args: list[str], now: datetime) -> tuple[datetime, datetime]:
     return start, end
 
 
-def answer_now(flows: Flows, sub: str, args: list[str], *, who: Actor, now: datetime) -> dict[str, Any]:
-    """The fast part of a subcommand: ask the policy, then do what the database can; the ack body."""
+def answer_now(
+    flows: Flows, sub: str, args: list[str], *, who: Actor, now: datetime, request: str
+) -> dict[str, Any]:
+    """The fast part of a subcommand: ask the policy, then do what the database can; the ack body.
+    `request` names the command (its trigger id), so it owes what it owes once."""
     action = ACTIONS[sub]
     if action not in ABOUT_AN_INTERVIEW:
         flows.gate.authorize(action, who, now=now)
@@ -74,7 +78,8 @@ def answer_now(flows: Flows, sub: str, args: list[str], *, who: Actor, now: date
             rows, total = flows.pipeline.list_open(page=page)
             return list_message(rows, total=total, page=page, per_page=PAGE).as_kwargs()
         if sub == "export":
-            export_range(args, now)  # bad dates are refused now, in the ack
+            start, end = export_range(args, now)  # bad dates are refused now, in the ack
+            flows.export.request(user_id=who.user_id, request=request, start=start, end=end, now=now)
             return notice("Preparing your export; it will arrive in your DM with me.").as_kwargs()
         return {}
     number = interview_id(sub, args)
@@ -160,7 +165,9 @@ def register(app: App, deps: Deps) -> None:
                 ack(**sources_message(statuses, now=deps.clock()).as_kwargs())
         else:
             try:
-                ack(**answer_now(deps.flows, sub, args, who=actor(deps, user), now=deps.clock()))
+                now = deps.clock()
+                request = str(command.get("trigger_id") or f"{user}:{now.isoformat()}")
+                ack(**answer_now(deps.flows, sub, args, who=actor(deps, user), now=now, request=request))
             except DomainError as exc:
                 ack(**notice(str(exc)).as_kwargs())
             else:
@@ -194,28 +201,5 @@ def register(app: App, deps: Deps) -> None:
                 interview=interview,
             )
             client.views_open(trigger_id=command["trigger_id"], view=modal)
-        elif sub == "export":
-            _export(deps, client, user, args)
 
     app.command(COMMAND)(ack=answer, lazy=[finish])
-
-
-def _export(deps: Deps, client: WebClient, user: str, args: list[str]) -> None:
-    now = deps.clock()
-    try:
-        start, end = export_range(args, now)
-    except DomainError:
-        return
-    content, interview_ids = deps.flows.export.export_csv(start=start, end=end)
-    dm = client.conversations_open(users=user)["channel"]["id"]
-    last = (end - timedelta(seconds=1)).date()
-    uploaded = client.files_upload_v2(
-        channel=dm,
-        content=content,
-        filename=f"debriefs-{start.date()}-to-{last}.csv",
-        title=f"Debriefs {start.date()} – {last}",
-        initial_comment=f"Interviews, debriefs and verdicts from {start.date()} to {last}.",
-    )
-    # Tracked, so that erasing any interview in it deletes the file from Slack too.
-    file_ids = [str(f["id"]) for f in uploaded.get("files") or [] if f.get("id")]
-    deps.flows.privacy.record_export(file_ids=file_ids, user_id=user, interview_ids=interview_ids, now=now)

@@ -1,5 +1,5 @@
-"""What a person who clicked a button is told (done, or refused and why), built when it is sent
-from the facts its outbox row holds."""
+"""What a person who clicked a button is told (done, or refused and why), or that the export they
+asked for could not be delivered: built when it is sent, from the facts its outbox row holds."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ class Say(StrEnum):
     EXTENDED = "extended"
     SNOOZED = "snoozed"
     REFUSED = "refused"  # text: the refusal's words, the candidate's name held out
+    EXPORT_FAILED = "export_failed"  # first, last: the export's days; error: what Slack said
 
 
 def without_candidate(text: str, interview: Interview | None) -> str:
@@ -39,6 +40,13 @@ def told_message(say: str, facts: Mapping[str, Any], interview: Interview | None
         return notice(str(facts.get("text", "")).replace(CANDIDATE, name))
     if say == Say.SNOOZED:
         return notice("Snoozed: I'll remind you again in an hour.")
+    if say == Say.EXPORT_FAILED:
+        first, last = facts.get("first"), facts.get("last")
+        return notice(
+            f"Your export of debriefs from {first} to {last} could not be delivered "
+            f"(Slack said `{facts.get('error')}`). Try `/debrief export {first} {last}` again later; "
+            "if it fails again, ask whoever runs the bot to check `debrief-bot outbox`."
+        )
     if interview is None:
         return None
     if say == Say.EXTENDED:

@@ -120,6 +120,8 @@ def test_manifest_is_valid_and_declares_what_the_code_uses() -> None:
         # users.list / users.lookupByEmail: imported interviews' interviewers, by e-mail
         "users:read.email",
         "files:write",
+        # files.list: before re-uploading an export whose answer was lost, find the one already there
+        "files:read",
         # conversations.info (can we post there?); per-candidate private channels (create/invite/topic/archive):
         "channels:read",
         "groups:read",
