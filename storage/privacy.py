@@ -10,6 +10,7 @@ from sqlmodel import col, select
 
 from bot.domain.models import AuditEntry, InterviewStatus
 from storage.base import Database, panelist_submitted
+from storage.outbox import OutboxStore, Outgoing
 from storage.rows import utc
 from storage.tables import (
     AuditRow,
@@ -21,6 +22,13 @@ from storage.tables import (
 )
 
 AUDIT_DETAIL_MAX = 200
+
+
+def delete_file(file_id: str) -> Outgoing:
+    """The call that deletes an uploaded export from Slack (owed by erasure)."""
+    return Outgoing(
+        key=f"delete_file:{file_id}", kind="delete_file", method="files.delete", payload={"file": file_id}
+    )
 
 
 class PrivacyStore:
@@ -78,12 +86,22 @@ class PrivacyStore:
         self, *, file_id: str, user_id: str, interview_ids: Sequence[int], now: datetime
     ) -> None:
         """Remember an uploaded export and which interviews it holds; each one's trail says who took it.
-        Once per file, however often it is recorded."""
+        Once per file, however often it is recorded. If one of them was erased while the file was
+        being made and uploaded, the file is owed its deletion at once, in the same transaction."""
         ids = sorted(set(interview_ids))
         with self.db.session(write=True) as session:
             if session.exec(select(ExportFileRow.id).where(ExportFileRow.file_id == file_id)).first():
                 return  # recorded by an earlier try whose outbox row was not marked sent
-            row = ExportFileRow(file_id=file_id, user_id=user_id, uploaded_at=now)
+            erased = session.exec(
+                select(InterviewRow.id).where(
+                    col(InterviewRow.id).in_(ids), col(InterviewRow.erased_at).is_not(None)
+                )
+            ).first()
+            row = ExportFileRow(
+                file_id=file_id, user_id=user_id, uploaded_at=now, deleted_at=now if erased else None
+            )
+            if erased:
+                OutboxStore.add_outgoing(session, [delete_file(file_id)], now)
             session.add(row)
             session.flush()
             assert row.id is not None

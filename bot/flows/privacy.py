@@ -14,6 +14,7 @@ from bot.domain.validation import NotAllowed
 from bot.flows.archive import emptied, owe_archive
 from bot.flows.gate import Gate
 from bot.flows.render import ERASED_KIND, owed_message
+from storage.privacy import delete_file
 from storage.repository import OutboxItem, Outgoing, Repository
 
 LOOK_UP = "debrief.look_up_post"  # our outbox task (bot/courier.py `Courier.tasks`)
@@ -83,10 +84,7 @@ class Privacy:
         archived = owned and emptied(self.repository, interview.id)
         owed = self._erase_channel(interview, now=now) if owned and not archived else []
         files = self.repository.privacy.exports_holding(interview_id=interview.id)
-        owed += [
-            Outgoing(key=f"delete_file:{f}", kind="delete_file", method="files.delete", payload={"file": f})
-            for f in files
-        ]
+        owed += [delete_file(f) for f in files]
 
         def edit(key: str, channel: str) -> Outgoing:
             # Re-rendered when sent, from the erased interview (bot/flows/render.py); named by where it

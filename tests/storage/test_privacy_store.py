@@ -56,6 +56,21 @@ def test_exports_are_tracked_until_an_erasure_deletes_them(repo: Repository) -> 
     assert [e.action for e in repo.privacy.audit_trail(interview_id=two.id)] == ["export"]
 
 
+def test_an_export_recorded_after_one_of_its_interviews_was_erased_is_deleted_at_once(
+    repo: Repository,
+) -> None:
+    kept, gone = (
+        repo.interviews.create_interview(draft=draft(), recruiter_id="UREC", deadline=DAY, now=T0)
+        for _ in range(2)
+    )
+    # The CSV was built holding both; `gone` was erased while it uploaded; then the upload is recorded.
+    assert repo.lifecycle.erase(interview_id=gone.id, by="UREC", now=T0)
+    repo.privacy.record_export(file_id="F1", user_id="UREC", interview_ids=[kept.id, gone.id], now=T0)
+    assert repo.outbox.outbox_status(key="delete_file:F1") == "pending"  # owed to Slack now
+    assert repo.privacy.exports_holding(interview_id=kept.id) == []  # and not owed twice later
+    assert repo.lifecycle.erase(interview_id=kept.id, by="UREC", now=T0)  # a later erasure still works
+
+
 def test_panel_changes_drop_a_removed_members_debrief(repo: Repository) -> None:
     interview = repo.interviews.create_interview(draft=draft(), recruiter_id="UREC", deadline=DAY, now=T0)
     first, second = interview.interviewer_ids[:2]
