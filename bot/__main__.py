@@ -4,7 +4,6 @@ demo without Slack, or check an installation."""
 from __future__ import annotations
 
 import argparse
-import gc
 import logging
 import signal
 import sys
@@ -137,25 +136,12 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         return _fail(str(exc))
 
 
-def _freeze_startup_objects() -> None:
-    """Keep the garbage collector's full passes off everything loaded at startup.
-
-    Modules, classes and the app's wiring (about 100,000 objects) live as long as the process, yet
-    under load every full collection walked them all again: 50-70 ms with every thread stopped,
-    about every ten seconds, so every request in flight at that moment was late at once. Frozen,
-    they are left out, and a full pass takes a couple of milliseconds.
-    """
-    gc.collect()
-    gc.freeze()
-
-
 def _start(settings: Settings) -> tuple[Bot, BackgroundScheduler]:
     from bot.app import build
     from bot.serve import scheduler_for
 
     bot = build(settings)
     scheduler = scheduler_for(bot, settings)
-    _freeze_startup_objects()
     return bot, scheduler
 
 
