@@ -133,14 +133,15 @@ class ClaimStore:
             return bool(result.rowcount)
 
     def missing(self, *, interview_id: int) -> list[str]:
-        """Panel members who have not submitted, in panel order."""
-        with self.db.session() as session:
+        """Panel members who have not submitted, in panel order. One statement on a plain connection
+        (no BEGIN and ROLLBACK around it): every submission asks it before its ack."""
+        with self.db.reads() as connection:
             return list(
-                session.exec(
+                connection.execute(
                     select(PanelistRow.user_id)
                     .where(PanelistRow.interview_id == interview_id, ~panelist_submitted())
                     .order_by(col(PanelistRow.position))
-                ).all()
+                ).scalars()
             )
 
     def due_summaries(self, *, now: datetime, limit: int = 500) -> list[Interview]:

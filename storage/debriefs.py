@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, bindparam
+from sqlalchemy import select as core_select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
@@ -136,9 +137,9 @@ class DebriefStore:
     def debriefs_by(self, *, pairs: Collection[tuple[int, str]]) -> dict[tuple[int, str], Debrief]:
         """The debriefs of these (interview, interviewer) pairs that exist, in one statement."""
         interview_ids = {interview_id for interview_id, _ in pairs}
-        with self.db.session() as session:
-            rows = session.exec(
-                select(DebriefRow).where(col(DebriefRow.interview_id).in_(interview_ids))
+        with self.db.reads() as connection:  # plain rows, no BEGIN and ROLLBACK: each delivery round
+            rows = connection.execute(
+                core_select(DEBRIEF).where(DEBRIEF.c.interview_id.in_(interview_ids))
             ).all()
             found = {(row.interview_id, row.interviewer_id): to_debrief(row) for row in rows}
         return {pair: found[pair] for pair in pairs if pair in found}
