@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +21,7 @@ from bot.app import Bot
 from bot.http import SlackWsgi
 from bot.scheduler import build_scheduler
 from bot.settings import Settings
+from storage.health import read_health
 
 
 def endpoint(bot: Bot, settings: Settings) -> SlackWsgi:
@@ -51,12 +53,30 @@ class Background:
     _server: Any
     _thread: threading.Thread
     _trigger: tuple[int, int] = (0, 0)  # (device, inode) of the waitress trigger's write end
-    _stopped: bool = field(default=False)
+    stopped: bool = field(default=False)
+
+    def settle(self, timeout: float, *, due_too: bool = False) -> None:
+        """Wait until nothing owed is in flight (the dispatcher's and the ticks' sends are done), and
+        with `due_too` until nothing owed is due either. Before a test or the demo moves its clock:
+        jumping past an outbox lease while a send is in flight would let a tick claim that send
+        again, which no real clock can do in a blink."""
+        if self.stopped:
+            return
+        deadline = time.monotonic() + timeout
+        if not self.bot.dispatcher.wait_idle(timeout):
+            raise TimeoutError("the dispatcher is still sending what requests owed")
+        repository = self.bot.repository
+        while repository.outbox.outbox_counts().in_flight or (
+            due_too and read_health(repository.engine, now=self.bot.clock()).pending
+        ):
+            if time.monotonic() > deadline:
+                raise TimeoutError("the outbox still has calls in flight" + (" or due" if due_too else ""))
+            time.sleep(0.01)
 
     def stop(self) -> None:
-        if self._stopped:
+        if self.stopped:
             return
-        self._stopped = True
+        self.stopped = True
         if self.scheduler is not None and self.scheduler.running:
             self.scheduler.shutdown(wait=True)
         server = self._server

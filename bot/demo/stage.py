@@ -3,7 +3,6 @@ stand-in, both on 127.0.0.1, with a clock the script moves."""
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -13,7 +12,6 @@ from bot.app import Bot, build
 from bot.serve import Background, in_background
 from bot.settings import Settings
 from fakeslack import FakeSlack, SlackRequester
-from storage.health import read_health
 
 SIGNING_SECRET = "demo-signing-secret"  # shared by the stand-in and the bot; never leaves this machine
 BOT_TOKEN = "xoxb-demo"
@@ -54,17 +52,7 @@ class Stage:
     def settle(self, timeout: float = 10.0) -> None:
         """Wait until everything owed by now has been sent, so each step's messages are filed under
         it and moving the clock can't race a send."""
-        deadline = time.monotonic() + timeout
-        if not self.bot.dispatcher.wait_idle(timeout):
-            raise TimeoutError("the bot is still sending what a request owed")
-        repository = self.bot.repository
-        while (
-            repository.outbox.outbox_counts().in_flight
-            or read_health(repository.engine, now=self.bot.clock()).pending
-        ):
-            if time.monotonic() > deadline:
-                raise TimeoutError("the outbox still owes messages that are due")
-            time.sleep(0.01)
+        self.served.settle(timeout, due_too=True)
 
     def stop(self) -> None:
         self.served.stop()

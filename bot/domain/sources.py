@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bot.domain.models import Interview, InterviewStatus, Stage
+from bot.domain.models import Interview, InterviewDraft, InterviewStatus, Stage
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,19 @@ class Snapshot:
             length_minutes=interview.length_minutes,
             interviewer_ids=interview.interviewer_ids,
             hiring_manager_id=interview.hiring_manager_id,
+        )
+
+    def draft(self, channel_id: str) -> InterviewDraft:
+        """The schedule form this snapshot fills in, for `channel_id`."""
+        return InterviewDraft(
+            candidate=self.candidate,
+            role=self.role,
+            stage=self.stage,
+            interviewer_ids=self.interviewer_ids,
+            hiring_manager_id=self.hiring_manager_id,
+            starts_at=self.starts_at,
+            length_minutes=self.length_minutes,
+            channel_id=channel_id,
         )
 
     def same_time(self, other: Snapshot) -> bool:

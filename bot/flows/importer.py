@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.domain.models import Interview, InterviewDraft, InterviewStatus
+from bot.domain.models import Interview, InterviewStatus
 from bot.domain.sources import Known, Snapshot, SourceRecord, Wanted, reconcile
 from bot.domain.validation import DomainError, NotAllowed
 from bot.flows import Flows
@@ -145,25 +145,12 @@ class Importer:
         )
         return Wanted(record=record, snapshot=snapshot, recruiter_id=recruiter, unresolved=tuple(unresolved))
 
-    def _draft(self, want: Wanted, channel_id: str) -> InterviewDraft:
-        s = want.snapshot
-        return InterviewDraft(
-            candidate=s.candidate,
-            role=s.role,
-            stage=s.stage,
-            interviewer_ids=s.interviewer_ids,
-            hiring_manager_id=s.hiring_manager_id,
-            starts_at=s.starts_at,
-            length_minutes=s.length_minutes,
-            channel_id=channel_id,
-        )
-
     def _create(self, name: str, want: Wanted, *, now: datetime, report: SyncReport) -> None:
         if not self.repository.sources.reserve_key(key=want.key, source=name, now=now):
             return  # another process (or a webhook) is importing it right now
         try:
             interview = self.flows.pipeline.schedule(
-                draft=self._draft(want, self.channel_id),
+                draft=want.snapshot.draft(self.channel_id),
                 recruiter_id=want.recruiter_id,
                 bot_user_id=None,
                 now=now,
@@ -188,7 +175,7 @@ class Importer:
         try:
             interview = self.flows.pipeline.reschedule(
                 interview_id=have.interview.id,
-                draft=self._draft(want, have.interview.channel_id),
+                draft=want.snapshot.draft(have.interview.channel_id),
                 user_id=have.interview.recruiter_id,
                 bot_user_id=None,
                 now=now,

@@ -16,7 +16,7 @@ from slack_sdk import WebClient
 from bot.domain.models import Decision
 from bot.domain.validation import DomainError
 from bot.ids import Action
-from bot.listeners.deps import Deps, actor, button_interview_id, tell, tells_on_failure
+from bot.listeners.deps import STALE_BUTTON, Deps, actor, button_interview_id, tell, tells_on_failure
 from bot.policy import Action as Can
 from bot.views.messages import notice
 from bot.views.summary import who_said_what_modal
@@ -45,18 +45,17 @@ def clicked(deps: Deps, ack: Ack, body: dict[str, Any], action: dict[str, Any], 
     user = body["user"]["id"]
     click = str(action.get("action_ts") or body.get("trigger_id") or deps.clock().timestamp())
     now = deps.clock()
+    number = _number(action)  # None: a button we never made (stale, or forged)
     try:
-        answer = work(button_interview_id(action), user)
+        if number is None:
+            raise DomainError(STALE_BUTTON)
+        answer = work(number, user)
     except DomainError as exc:
-        deps.flows.told.tell_refusal(
-            user_id=user, click=click, interview_id=_number(action), error=exc, now=now
-        )
+        deps.flows.told.tell_refusal(user_id=user, click=click, interview_id=number, error=exc, now=now)
     else:
         if answer is not None:
             say, facts = answer
-            deps.flows.told.tell(
-                user_id=user, click=click, interview_id=button_interview_id(action), say=say, now=now, **facts
-            )
+            deps.flows.told.tell(user_id=user, click=click, interview_id=number, say=say, now=now, **facts)
     ack()
     deps.dispatcher.kick()
 

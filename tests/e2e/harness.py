@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -63,20 +62,8 @@ class RunningBot:
         return self.served.url
 
     def settle(self, timeout: float = 15.0) -> None:
-        """Wait until nothing owed is in flight (the dispatcher and ticks have finished sending).
-
-        Call it before moving the clock: jumping past an outbox lease while a send is still in
-        flight would let a tick claim that send again, which no real clock can do in a blink.
-        """
-        if self.served._stopped:
-            return
-        deadline = time.monotonic() + timeout
-        if not self.bot.dispatcher.wait_idle(timeout):
-            raise TimeoutError("the dispatcher is still sending what requests owed")
-        while self.bot.repository.outbox.outbox_counts().in_flight:
-            if time.monotonic() > deadline:
-                raise TimeoutError("outbox still has calls in flight")
-            time.sleep(0.01)
+        """Wait until nothing owed is in flight; call it before moving the clock (bot/serve.py)."""
+        self.served.settle(timeout)
 
     def stop(self) -> None:
         """A clean shutdown (a restart's first half)."""
