@@ -69,15 +69,16 @@ class Handler(BaseHTTPRequestHandler):
         raw = self.rfile.read(length) if length else b""
         parts = urlsplit(self.path)
         fake = self.server.fake
-        if fake.latency > 0 and not parts.path.startswith("/_fake/"):
-            time.sleep(fake.latency)
-        try:
-            headers = {name.lower(): value for name, value in self.headers.items()}
-            reply = fake.route(parts.path, parts.query, headers, raw)
-        except Exception as exc:  # a bug in the fake: say so loudly rather than hang the client
-            log.exception("fakeslack crashed on %s", self.path)
-            reply = Reply(500, {"ok": False, "error": "fakeslack_crashed", "detail": repr(exc)})
-        self._send(reply)
+        with fake.serving(parts.path.rsplit("/", 1)[-1]):
+            if fake.latency > 0 and not parts.path.startswith("/_fake/"):
+                time.sleep(fake.latency)
+            try:
+                headers = {name.lower(): value for name, value in self.headers.items()}
+                reply = fake.route(parts.path, parts.query, headers, raw)
+            except Exception as exc:  # a bug in the fake: say so loudly rather than hang the client
+                log.exception("fakeslack crashed on %s", self.path)
+                reply = Reply(500, {"ok": False, "error": "fakeslack_crashed", "detail": repr(exc)})
+            self._send(reply)
 
     def _send(self, reply: Reply) -> None:
         if reply.status == 0:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import copy
 import threading
 import time
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from . import api_views as _api_views  # noqa: F401  (registers views.* and files.*)
@@ -66,6 +67,8 @@ class FakeSlack:
         self._errors: list[Rejection] = []
         self._faults = Faults(clock)
         self._slow: dict[str, list[float]] = {}  # method -> delays for its next calls
+        self._in_flight: dict[str, int] = {}
+        self.most_at_once: dict[str, int] = {}  # method -> most of its requests in flight together
         self._address = (host, port)
         self._server: Server | None = None
         self._thread: threading.Thread | None = None
@@ -261,6 +264,18 @@ class FakeSlack:
             self._faults.clear()
 
     # ---- reading what happened -------------------------------------------------------------
+    @contextmanager
+    def serving(self, method: str) -> Iterator[None]:
+        """Count a request of `method` in flight while it is answered (see `most_at_once`)."""
+        with self._lock:
+            now = self._in_flight[method] = self._in_flight.get(method, 0) + 1
+            self.most_at_once[method] = max(self.most_at_once.get(method, 0), now)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._in_flight[method] -= 1
+
     def calls(self, method: str | None = None, *, ok: bool | None = None) -> list[Call]:
         """Recorded calls, oldest first; failed and faulted ones included unless ok=True."""
         with self._lock:

@@ -156,6 +156,12 @@ class Announcer:
             interview_id=interview.id, now=now, final=True, verdict=summary.verdict.kind.value, outgoing=owed
         )
 
+    def looked_up(self, interviews: list[Interview]) -> list[Interview]:
+        """A page of due interviews, their channels' sharing asked about together (see `is_external`)."""
+        if self.channels is not None:
+            self.channels.look_up_sharing(i.channel_id for i in interviews)
+        return interviews
+
     def is_external(self, channel_id: str) -> bool:
         """Whether a channel is shared with another organisation (Slack Connect): nothing is posted there."""
         return self.channels is not None and self.channels.is_external(channel_id)

@@ -89,13 +89,15 @@ class Ticks:
     def tick(self, *, now: datetime) -> TickReport:
         """Owe every prompt, reminder and summary that is due at `now`, then deliver what is owed."""
         repo = self.repository
+        announcer = self.announcer
         prompted = drain(
-            lambda: repo.claims.due_prompts(now=now, limit=PAGE), lambda i: self.announcer.prompt(i, now=now)
+            lambda: announcer.looked_up(repo.claims.due_prompts(now=now, limit=PAGE)),
+            lambda i: announcer.prompt(i, now=now),
         )
         reminded = self.remind(now=now)
         summarised = drain(
-            lambda: repo.claims.due_summaries(now=now, limit=PAGE),
-            lambda i: self.announcer.summarise(i, now=now),
+            lambda: announcer.looked_up(repo.claims.due_summaries(now=now, limit=PAGE)),
+            lambda i: announcer.summarise(i, now=now),
         )
         delivered = self.deliver(now=now)
         return TickReport(prompted=prompted, reminded=reminded, summarised=summarised, delivered=delivered)

@@ -53,6 +53,44 @@ def test_one_tick_prompts_every_interview_that_ended_and_then_summarises_them(
     assert fake.errors == []
 
 
+def test_interviews_ending_together_in_many_channels_ask_slack_about_each_channel_once_together(
+    running: RunningBot, fake: FakeSlack, clock: FakeClock
+) -> None:
+    """Before a prompt goes to a channel the bot asks Slack whether it is shared with another
+    organisation. A tick with many channels due asks about them together (not one round trip after
+    another, which made 1,000 interviews ending at once wait 20 s) and each channel once; a shared
+    one among them still gets nothing."""
+    channels = [f"CMANY{n:02d}" for n in range(24)]
+    for channel in channels:
+        fake.add_channel(channel, channel.lower())
+    fake.share_externally(channels[5])
+    repository = running.bot.repository
+    ends_at = clock() - timedelta(minutes=1)
+    for n, channel in enumerate(channels * 2):  # two interviews in each channel
+        draft = InterviewDraft(
+            candidate=f"Candidate {n:03d}",
+            role="Platform Engineer",
+            stage=Stage.ONSITE,
+            interviewer_ids=(ANA,),
+            hiring_manager_id=HIRING_MANAGER,
+            starts_at=ends_at - timedelta(minutes=45),
+            length_minutes=45,
+            channel_id=channel,
+        )
+        repository.interviews.create_interview(
+            draft=draft, recruiter_id=RECRUITER, deadline=timedelta(hours=1), now=clock()
+        )
+    fake.latency = 0.02
+    before = len(fake.calls("conversations.info"))
+
+    assert running.bot.flows.ticks.tick(now=clock()).prompted == 2 * len(channels)
+    asked = [c.params["channel"] for c in fake.calls("conversations.info")[before:]]
+    assert sorted(asked) == sorted(channels)  # each channel once, however many interviews in it
+    assert 1 < fake.most_at_once["conversations.info"] <= 8  # together, and politely few at a time
+    assert fake.messages(channels[5]) == []  # the shared one: no prompt
+    assert all(len(fake.messages(c)) == 2 for c in channels if c != channels[5])
+
+
 # -- on time ---------------------------------------------------------------------------------------
 
 LATENCY_INTERVIEWS = 50
