@@ -75,9 +75,10 @@ class PrivacyStore:
             ]
 
     def manages_any(self, *, user_id: str) -> bool:
-        """Whether this person is the hiring manager of any interview."""
-        with self.db.session() as session:
-            found = session.exec(
+        """Whether this person is the hiring manager of any interview. Asked on every command and
+        click, so on a plain connection (storage/base.py `reads`: no BEGIN and ROLLBACK around it)."""
+        with self.db.reads() as connection:
+            found = connection.execute(
                 select(InterviewRow.id).where(InterviewRow.hiring_manager_id == user_id).limit(1)
             ).first()
             return found is not None

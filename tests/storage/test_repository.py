@@ -6,14 +6,14 @@ from contextlib import ExitStack
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect, text, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, col
 
 from bot.domain.models import ExploreTopic, InterviewStatus, Recommendation
 from storage.database import make_engine, upgrade
 from storage.repository import OutboxItem, Outgoing, Repository
-from storage.tables import DebriefRow
+from storage.tables import DebriefRow, InterviewRow, PanelistRow
 from tests.builders import T0, answers, draft
 
 DAY = timedelta(days=1)
@@ -174,6 +174,30 @@ def test_one_interviews_summary_is_due_at_its_deadline_and_never_twice(repo: Rep
     )
     assert not repo.claims.summary_due(interview_id=interview.id, now=end + 2 * DAY)
     assert not repo.claims.summary_due(interview_id=interview.id + 999, now=end)
+
+
+def test_the_next_wake_up_is_the_first_reminder_still_owed_not_one_of_a_finished_interview(
+    repo: Repository,
+) -> None:
+    collecting = repo.interviews.create_interview(draft=draft(), recruiter_id="UREC", deadline=DAY, now=T0)
+    finished = repo.interviews.create_interview(draft=draft(), recruiter_id="UREC", deadline=DAY, now=T0)
+    with Session(repo.engine) as session:
+        for interview, status, remind_at in (
+            (collecting, InterviewStatus.COLLECTING, T0 + timedelta(hours=3)),
+            (finished, InterviewStatus.SUMMARISED, T0 + timedelta(hours=2)),  # earlier, but owed no more
+        ):
+            session.execute(
+                update(InterviewRow).where(col(InterviewRow.id) == interview.id).values(status=status.value)
+            )
+            session.execute(
+                update(PanelistRow)
+                .where(col(PanelistRow.interview_id) == interview.id)
+                .values(next_remind_at=remind_at)
+            )
+        session.commit()
+    now = T0 + timedelta(hours=1)  # both interviews have ended; the collecting one's deadline is a day out
+    assert repo.claims.next_due(now=now) == T0 + timedelta(hours=3)
+    assert repo.claims.next_due(now=T0 + timedelta(hours=3)) == collecting.deadline_at  # then its deadline
 
 
 def test_a_debrief_and_its_receipt_are_stored_together_or_not_at_all(repo: Repository) -> None:
