@@ -5,8 +5,8 @@ retried forever.
   has it; calls about one message are due one at a time, oldest first (storage/outbox.py).
 - Exactly once: Slack has no idempotency key, and a 5xx, a dropped connection or a sender that died
   mid-call may come *after* Slack stored the message. Such a post is marked in doubt, and before it
-  is sent again `Lookup` looks for it by the outbox key its metadata carries. Only a 429 (Slack did
-  nothing) is re-sent blindly, by the client's own handler (bot/slack_client.py).
+  is sent again `Lookup` (bot/lookup.py) looks for it by the outbox key its metadata carries. Only
+  a 429 (Slack did nothing) is re-sent blindly, by the client's own handler (bot/slack_client.py).
 - Bounded: every call, edits of a message that never posted included, is given up on at
   `give_up_after` or at once when it cannot succeed; `on_failure` then tells a person.
 """
@@ -24,6 +24,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.channels import Channels
+from bot.lookup import METADATA_TYPE, Lookup, LookupFailed
 from storage.outbox import Due
 from storage.repository import OutboxItem, Repository
 
@@ -59,10 +60,6 @@ PERMANENT = frozenset(
 # lost, or a person did it): the call counts as sent, not failed.
 ALREADY_DONE = {"files.delete": "file_not_found", "conversations.archive": "already_archived"}
 
-# Every message we post carries its outbox key in Slack's message metadata, so a retry can look
-# for it instead of posting it again.
-METADATA_TYPE = "debrief_outbox"
-
 
 class TaskFailed(Exception):
     """A task of ours (see `Courier.tasks`) that cannot succeed: given up on with this error."""
@@ -75,59 +72,6 @@ class TaskFailed(Exception):
 # A call of ours rather than one Web API method (e.g. setting up a candidate's channel: create,
 # invite, set the topic, remember it); it answers like a method, and must be safe to repeat.
 Task = Callable[[OutboxItem, datetime], dict[str, Any]]
-
-
-class LookupFailed(Exception):
-    """Slack could not say whether a message is there: wait and look again, never guess."""
-
-
-class Lookup:
-    """Finds a message an earlier attempt may have posted, by the outbox key in its metadata."""
-
-    def __init__(self, client: WebClient, *, pages: int = 5, page_size: int = 200) -> None:
-        self.client = client
-        self.pages = (
-            pages  # how far back to look: posts are retried within minutes, not thousands of messages
-        )
-        self.page_size = page_size
-
-    def find(self, key: str, payload: dict[str, Any]) -> tuple[str, str] | None:
-        """(channel, ts) of the message posted under `key`, None if it is certainly not there."""
-        channel = str(payload.get("channel", ""))
-        try:
-            if channel.startswith(("U", "W")):  # a DM: its history is under the IM channel's id
-                channel = str(self.client.conversations_open(users=channel)["channel"]["id"])
-            latest: str | None = None
-            for _ in range(self.pages):
-                page = self._page(channel, payload.get("thread_ts"), latest)
-                messages = page.get("messages") or []
-                for message in messages:
-                    outbox_key = ((message.get("metadata") or {}).get("event_payload") or {}).get(
-                        "outbox_key"
-                    )
-                    if outbox_key == key:
-                        return channel, str(message["ts"])
-                if not page.get("has_more") or not messages:
-                    return None
-                latest = min(str(m["ts"]) for m in messages)  # the next page: older than this one
-        except SlackApiError as exc:
-            raise LookupFailed(f"look-up failed: {exc.response.get('error')}") from exc
-        except Exception as exc:  # a dropped connection, a timeout
-            raise LookupFailed(f"look-up failed: {type(exc).__name__}: {exc}") from exc
-        raise LookupFailed(f"not found in the last {self.pages * self.page_size} messages: can't tell")
-
-    def _page(self, channel: str, thread_ts: Any, latest: str | None) -> Any:
-        if thread_ts:
-            return self.client.conversations_replies(
-                channel=channel,
-                ts=str(thread_ts),
-                include_all_metadata=True,
-                limit=self.page_size,
-                latest=latest,
-            )
-        return self.client.conversations_history(
-            channel=channel, include_all_metadata=True, limit=self.page_size, latest=latest
-        )
 
 
 class Courier:

@@ -18,8 +18,8 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from bot.courier import LookupFailed
 from bot.domain.models import Debrief, Interview
+from bot.lookup import LookupFailed
 from storage.repository import OutboxItem, Outgoing, Repository
 
 EXPORT = "export"  # the outbox kind

@@ -8,12 +8,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.channels import erased_channel_name
-from bot.courier import Lookup
 from bot.domain.models import AuditEntry, Interview
 from bot.domain.validation import NotAllowed
 from bot.flows.archive import emptied, owe_archive
 from bot.flows.gate import Gate
 from bot.flows.render import ERASED_KIND, owed_message
+from bot.lookup import Lookup
 from storage.privacy import delete_file
 from storage.repository import OutboxItem, Outgoing, Repository
 
