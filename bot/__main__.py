@@ -101,12 +101,12 @@ def _outbox(settings: Settings, action: str, outbox_id: int | None) -> int:
         if action == "retry":
             if outbox_id is None:
                 return _fail("outbox retry needs the id of a dead letter (see `debrief-bot outbox`)")
-            keys = repository.outbox.retry_dead_letter(outbox_id=outbox_id, now=datetime.now(UTC))
+            keys = repository.dead_letters.retry(outbox_id=outbox_id, now=datetime.now(UTC))
             if not keys:
                 return _fail(f"no dead letter with id {outbox_id} (see `debrief-bot outbox`)")
             print(f"queued again: {', '.join(keys)}")
             return 0
-        dead = repository.outbox.dead_letters(limit=200)
+        dead = repository.dead_letters.recent(limit=200)
         if not dead:
             print("no dead letters: everything owed was delivered or is still being tried")
             return 0

@@ -249,7 +249,7 @@ class Courier:
             key = payload.pop(field, None)
             if key is None:
                 continue
-            sent = repository.outbox.sent_message(key=key)
+            sent = repository.posts.sent_message(key=key)
             if sent is None:
                 status = repository.outbox.outbox_status(key=key)
                 if status == "pending":  # only while another sender has it

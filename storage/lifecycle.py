@@ -18,6 +18,7 @@ from bot.domain.models import (
 )
 from storage.base import Database
 from storage.outbox import OutboxStore, Outgoing
+from storage.posts import PostStore
 from storage.rows import draft_values
 from storage.tables import AuditRow, DebriefRow, ExportFileRow, InterviewRow, OutboxRow, PanelistRow
 
@@ -146,7 +147,7 @@ class LifecycleStore:
         recommendations (anonymous aggregates for calibration), and in the same transaction owe
         `outgoing`, mark `deleted_files` (exports) deleted and add the audit line: an erasure is all of
         it or none of it. With `edit`, each message Slack holds or may hold is owed its erasing edit
-        (see `OutboxStore.erase_messages`; none in `emptied_channel`, emptied before it was archived).
+        (see `PostStore.erase_messages`; none in `emptied_channel`, emptied before it was archived).
         False if it was erased already (or a concurrent erasure owes the same file deletion: try
         again)."""
         with self.db.session(write=True) as session:
@@ -157,7 +158,7 @@ class LifecycleStore:
             edits = (
                 []
                 if edit is None
-                else OutboxStore.erase_messages(
+                else PostStore.erase_messages(
                     session, interview_id=interview_id, edit=edit, look_up=look_up, skip=emptied_channel
                 )
             )

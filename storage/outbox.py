@@ -6,12 +6,13 @@ messages, and the unique key makes a second copy impossible.
 
 Calls about one message (a post, its updates, its thread replies: one `subject`) are due one at a
 time, in the order they were owed, so an older revision can never land after a newer one. A call
-given up on is a dead letter (status "failed"): it stays, is listed, and can be re-queued.
+given up on is a dead letter (status "failed"): it stays, is listed, and can be re-queued
+(storage/dead_letters.py). Where a sent message landed is read in storage/posts.py.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
@@ -22,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from storage.base import Database
-from storage.rows import INTERVIEW, OUTBOX, utc
+from storage.rows import OUTBOX, utc
 from storage.tables import OutboxRow
 
 
@@ -64,27 +65,6 @@ class Due(NamedTuple):
     lane: str
     interview_id: int | None
     renders: str | None  # the kind of message rendered when sent (None: sent as stored)
-
-
-@dataclass(frozen=True)
-class DeadLetter:
-    """A call given up on for good: what it was, to whom, and what Slack (or we) said."""
-
-    id: int
-    key: str
-    kind: str
-    method: str
-    interview_id: int | None
-    recipient: str  # channel or user id; "" when the call names the message it edits
-    error: str
-    attempts: int
-    created_at: datetime
-
-
-@dataclass(frozen=True)
-class SentMessage:
-    channel: str
-    ts: str
 
 
 @dataclass(frozen=True)
@@ -288,100 +268,10 @@ class OutboxStore:
         with self.db.reads() as connection:
             return connection.execute(select(OutboxRow.status).where(OutboxRow.key == key)).scalar()
 
-    def dead_letters(
-        self, *, interview_id: int | None = None, recruiter_id: str | None = None, limit: int = 50
-    ) -> list[DeadLetter]:
-        """Calls given up on, newest first: all, one interview's, or those of one recruiter's interviews."""
-        query = core_select(OUTBOX).where(OUTBOX.c.status == "failed")
-        if interview_id is not None:
-            query = query.where(OUTBOX.c.interview_id == interview_id)
-        if recruiter_id is not None:
-            query = query.join(INTERVIEW, INTERVIEW.c.id == OUTBOX.c.interview_id).where(
-                INTERVIEW.c.recruiter_id == recruiter_id
-            )
-        with self.db.reads() as connection:
-            rows = connection.execute(query.order_by(OUTBOX.c.id.desc()).limit(limit)).all()
-        return [
-            DeadLetter(
-                id=row.id,
-                key=row.key,
-                kind=row.kind,
-                method=row.method,
-                interview_id=row.interview_id,
-                recipient=str((row.payload or {}).get("channel") or ""),
-                error=row.last_error or "",
-                attempts=row.attempts,
-                created_at=utc(row.created_at),
-            )
-            for row in rows
-        ]
-
-    def retry_dead_letter(self, *, outbox_id: int, now: datetime) -> list[str]:
-        """Owe a dead letter again, from now (and, for a post, the calls about it that died with it);
-        the keys re-queued, none if it is not a dead letter."""
-        with self.db.transaction() as connection:
-            row = connection.execute(
-                select(OUTBOX.c.key, OUTBOX.c.subject).where(
-                    OUTBOX.c.id == outbox_id, OUTBOX.c.status == "failed"
-                )
-            ).first()
-            if row is None:
-                return []
-            which = OUTBOX.c.id == outbox_id
-            if row.key == row.subject:
-                which = or_(which, OUTBOX.c.subject == row.subject)
-            requeued = connection.execute(
-                update(OUTBOX)
-                .where(which, OUTBOX.c.status == "failed")
-                .values(status="pending", attempts=0, next_attempt_at=now, created_at=now, claimed_until=None)
-                .returning(OUTBOX.c.key)
-            ).all()
-            return sorted(key for (key,) in requeued)
-
     def is_owed(self, *, key: str) -> bool:
         """Whether this message was ever owed (sent, pending or failed)."""
         with self.db.session() as session:
             return session.exec(select(OutboxRow.id).where(OutboxRow.key == key)).first() is not None
-
-    def sent_message(self, *, key: str) -> SentMessage | None:
-        """Where an owed message landed, once it has been sent."""
-        with self.db.session() as session:
-            row = session.exec(
-                select(OutboxRow).where(OutboxRow.key == key, OutboxRow.status == "sent")
-            ).first()
-            if row is None or row.result_channel is None or row.result_ts is None:
-                return None
-            return SentMessage(channel=row.result_channel, ts=row.result_ts)
-
-    def sent_posts(self, *, interview_id: int) -> list[str]:
-        """Keys of this interview's messages that were posted (so they can be edited later)."""
-        with self.db.session() as session:
-            return list(
-                session.exec(
-                    select(OutboxRow.key).where(
-                        OutboxRow.interview_id == interview_id,
-                        OutboxRow.status == "sent",
-                        OutboxRow.method == "chat.postMessage",
-                        col(OutboxRow.result_ts).is_not(None),
-                    )
-                ).all()
-            )
-
-    def posts_in(self, *, interview_id: int, channel: str) -> list[str]:
-        """The ts of this interview's messages that landed in this channel, oldest first (however they
-        were found: posted, looked up, or edited since)."""
-        with self.db.reads() as connection:
-            rows = connection.execute(
-                core_select(OUTBOX.c.result_ts)
-                .where(
-                    OUTBOX.c.interview_id == interview_id,
-                    OUTBOX.c.status == "sent",
-                    OUTBOX.c.result_channel == channel,
-                    OUTBOX.c.result_ts.is_not(None),
-                )
-                .order_by(OUTBOX.c.id)
-            ).all()
-        return list(dict.fromkeys(str(ts) for (ts,) in rows))
 
     def pending_besides(self, *, interview_id: int, key: str) -> int:
         """How many calls about this interview, other than `key`, are still owed."""
@@ -395,41 +285,6 @@ class OutboxStore:
                     )
                 ).scalar_one()
             )
-
-    @staticmethod
-    def erase_messages(
-        session: Session, *, interview_id: int, edit: Callable[[str, str], Outgoing], look_up: str, skip: str
-    ) -> list[Outgoing]:
-        """In an erasure's transaction: the edits owed for each message of the interview that Slack holds
-        or may hold (`edit(key, channel)`), except those in channel `skip`. A post in doubt (its answer
-        was lost, or it is being sent right now) stays owed, but only as the task `look_up`: it can
-        find the post, never post it, and its row keeps ids only."""
-        sent = session.execute(
-            core_select(OUTBOX.c.key, OUTBOX.c.result_channel).where(
-                OUTBOX.c.interview_id == interview_id,
-                OUTBOX.c.status == "sent",
-                OUTBOX.c.method == "chat.postMessage",
-                OUTBOX.c.result_ts.is_not(None),
-            )
-        ).all()
-        doubtful = session.execute(
-            core_select(OUTBOX.c.id, OUTBOX.c.key, OUTBOX.c.payload).where(
-                OUTBOX.c.interview_id == interview_id,
-                OUTBOX.c.status == "pending",
-                OUTBOX.c.method == "chat.postMessage",
-                or_(OUTBOX.c.unsure, OUTBOX.c.claimed_until.is_not(None)),
-            )
-        ).all()
-        owed = [edit(key, channel) for key, channel in sent if channel != skip]
-        for row in doubtful:
-            where = {k: str(v) for k, v in (row.payload or {}).items() if k in ("channel", "thread_of")}
-            owed.append(edit(row.key, where.get("channel", "")))
-            session.execute(
-                update(OUTBOX)
-                .where(OUTBOX.c.id == row.id)
-                .values(method=look_up, kind=owed[-1].kind, payload=where, last_error=None)
-            )
-        return owed
 
     def outbox_counts(self, *, interview_id: int | None = None) -> OutboxCounts:
         with self.db.session() as session:

@@ -73,7 +73,7 @@ class Archive:
                 return {"channel": channel}
             raise TaskFailed("is_archived: archived by someone before the bot could empty it")
         message = (erased_message if erased else archived_message)(interview).as_kwargs()
-        for ts in self.repository.outbox.posts_in(interview_id=interview.id, channel=channel):
+        for ts in self.repository.posts.posts_in(interview_id=interview.id, channel=channel):
             try:
                 client.chat_update(channel=channel, ts=ts, **message)
             except SlackApiError as exc:

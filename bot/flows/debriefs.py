@@ -68,7 +68,7 @@ class Debriefs:
     def needs_attention(self, *, recruiter_id: str) -> list[tuple[Interview, str]]:
         """Dead letters of the interviews this person scheduled, newest first, one line each."""
         found: list[tuple[Interview, str]] = []
-        for dead in self.repository.outbox.dead_letters(recruiter_id=recruiter_id, limit=10):
+        for dead in self.repository.dead_letters.recent(recruiter_id=recruiter_id, limit=10):
             interview = dead.interview_id and self.repository.interviews.get_interview(
                 interview_id=dead.interview_id
             )
@@ -80,7 +80,7 @@ class Debriefs:
         """Permalinks of posted summaries (the ones Slack will give us)."""
         links: dict[int, str] = {}
         for interview in interviews:
-            sent = self.repository.outbox.sent_message(key=f"summary:{interview.id}")
+            sent = self.repository.posts.sent_message(key=f"summary:{interview.id}")
             link = sent and self.channels.permalink(sent.channel, sent.ts)
             if link:
                 links[interview.id] = link

@@ -291,7 +291,7 @@ class Pipeline:
             missing=missing,
             undelivered=tuple(
                 f"{undelivered_line(d.kind, d.recipient, d.error)} · outbox {d.id}"
-                for d in self.repository.outbox.dead_letters(interview_id=interview_id, limit=10)
+                for d in self.repository.dead_letters.recent(interview_id=interview_id, limit=10)
             ),
             pending=counts.pending,
             origin=origin[0] if origin else None,

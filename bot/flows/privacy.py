@@ -115,7 +115,7 @@ class Privacy:
         where = {"channel": item.payload.get("channel", "")}
         parent = item.payload.get("thread_of")
         if parent is not None:  # a reply is looked for in its thread
-            thread = self.repository.outbox.sent_message(key=str(parent))
+            thread = self.repository.posts.sent_message(key=str(parent))
             if thread is None:  # the thread never started, so its reply can't have been posted
                 return {}
             where = {"channel": thread.channel, "thread_ts": thread.ts}

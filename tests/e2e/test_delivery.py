@@ -140,7 +140,7 @@ def test_a_post_whose_answer_was_lost_is_found_not_posted_again(
     ]
     assert len(tried) == 1  # posted once, never again
     assert len(fake.calls("conversations.history")) >= 2
-    sent = running.bot.repository.outbox.sent_message(key=key)
+    sent = running.bot.repository.posts.sent_message(key=key)
     assert sent is not None and (sent.channel, sent.ts) == (
         found[0][0],
         found[0][1]["ts"],
@@ -169,7 +169,7 @@ def test_two_summary_revisions_with_the_first_update_slowed_the_last_one_wins(
     flows.ticks.deliver(now=clock())
     running.settle()
 
-    sent = flows.repository.outbox.sent_message(key="summary:1")
+    sent = flows.repository.posts.sent_message(key="summary:1")
     assert sent is not None
     updates = [c for c in fake.calls("chat.update", ok=True) if c.params["ts"] == sent.ts]
     assert len(updates) == 2 and updates[0].at < updates[1].at

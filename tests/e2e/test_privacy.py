@@ -51,7 +51,7 @@ def test_forget_erases_the_candidate_everywhere_but_keeps_a_record(
 
     answer = running.slack.command(text="forget 1", user_id=RECRUITER, channel_id=CHANNEL).json()
     assert "Erased" in answer["text"]
-    posted = len(running.bot.repository.outbox.sent_posts(interview_id=1))
+    posted = len(running.bot.repository.posts.sent_posts(interview_id=1))
     assert posted == 8
     fake.wait_for("chat.update", count=posted, ok=True)
     stored = database_text(running)

@@ -248,7 +248,7 @@ def test_the_outbox_leases_each_call_to_one_sender(repo: Repository) -> None:
     claim(b, T0)
     again = claim(b, T0 + 2 * lease)
     assert again is not None and again.attempts == 2  # the lease ran out (a crashed sender): b is retried
-    assert repo.outbox.sent_message(key="a").ts == "1.0"
+    assert repo.posts.sent_message(key="a").ts == "1.0"
 
 
 def test_one_lease_takes_several_calls_and_none_that_another_sender_holds(repo: Repository) -> None:
