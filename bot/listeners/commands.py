@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
+from slack_sdk.models.views import View
 
 from bot.domain.validation import DomainError, parse_interview_id, parse_user_mentions
 from bot.flows import Flows
@@ -84,52 +85,71 @@ def answer_now(
         return {}
     number = interview_id(sub, args)
     flows.gate.authorized_interview(action, who, interview_id=number, now=now)
-    user = who.user_id
-    if sub == "status":
-        s = flows.pipeline.status(interview_id=number)
-        return status_message(
-            s.interview,
-            submitted=s.submitted,
-            missing=s.missing,
-            undelivered=s.undelivered,
-            pending=s.pending,
-            origin=s.origin,
-            edited_in_slack=s.edited_in_slack,
-        ).as_kwargs()
-    if sub == "remind":
-        reminded, skipped = flows.pipeline.remind_now(interview_id=number, now=now)
-        return reminded_message(
-            flows.gate.interview(interview_id=number), reminded=reminded, skipped=skipped
-        ).as_kwargs()
-    if sub == "close":
-        interview = flows.pipeline.close(interview_id=number, now=now)
-        return notice(f"Posting the summary for {interview.short_id} now.").as_kwargs()
-    if sub == "cancel":
-        interview = flows.pipeline.cancel(interview_id=number, user_id=user, now=now)
-        return notice(
-            f"Cancelled {interview.short_id} ({interview.candidate}). No more prompts or reminders."
-        ).as_kwargs()
-    if sub == "followup":
-        interview = flows.pipeline.follow_up(interview_id=number, now=now)
-        return notice(
-            f"Noted: {interview.candidate} sent a follow-up note. It counts as a sign of interest."
-        ).as_kwargs()
-    if sub == "forget":
-        interview = flows.privacy.forget(interview_id=number, user_id=user, now=now)
-        return notice(
-            f"Erased the candidate's personal data and all debrief texts for {interview.short_id}; "
-            "ratings stay, anonymously, for calibration. Posted messages, a per-candidate channel and "
-            "exports that held it are being updated."
-        ).as_kwargs()
-    if sub == "audit":
-        interview, entries = flows.privacy.audit_trail(interview_id=number)
-        return audit_message(interview, entries).as_kwargs()
-    if sub == "panel":
-        return _change_panel(flows, number, args[1:], user=user, now=now)
-    if sub == "reschedule":
-        flows.pipeline.check_reschedulable(interview_id=number)
-        return {}
-    raise AssertionError(sub)
+    answer = ABOUT_ONE_INTERVIEW.get(sub)
+    if answer is None:
+        raise AssertionError(sub)
+    return answer(flows, number, args[1:], user=who.user_id, now=now)
+
+
+class InterviewAnswer(Protocol):
+    """A subcommand about one interview, already allowed: `args` are the words after its number."""
+
+    def __call__(
+        self, flows: Flows, number: int, args: list[str], *, user: str, now: datetime
+    ) -> dict[str, Any]: ...
+
+
+def _status(flows: Flows, number: int, args: list[str], *, user: str, now: datetime) -> dict[str, Any]:
+    s = flows.pipeline.status(interview_id=number)
+    return status_message(
+        s.interview,
+        submitted=s.submitted,
+        missing=s.missing,
+        undelivered=s.undelivered,
+        pending=s.pending,
+        origin=s.origin,
+        edited_in_slack=s.edited_in_slack,
+    ).as_kwargs()
+
+
+def _remind(flows: Flows, number: int, args: list[str], *, user: str, now: datetime) -> dict[str, Any]:
+    reminded, skipped = flows.pipeline.remind_now(interview_id=number, now=now)
+    return reminded_message(
+        flows.gate.interview(interview_id=number), reminded=reminded, skipped=skipped
+    ).as_kwargs()
+
+
+def _close(flows: Flows, number: int, args: list[str], *, user: str, now: datetime) -> dict[str, Any]:
+    interview = flows.pipeline.close(interview_id=number, now=now)
+    return notice(f"Posting the summary for {interview.short_id} now.").as_kwargs()
+
+
+def _cancel(flows: Flows, number: int, args: list[str], *, user: str, now: datetime) -> dict[str, Any]:
+    interview = flows.pipeline.cancel(interview_id=number, user_id=user, now=now)
+    return notice(
+        f"Cancelled {interview.short_id} ({interview.candidate}). No more prompts or reminders."
+    ).as_kwargs()
+
+
+def _follow_up(flows: Flows, number: int, args: list[str], *, user: str, now: datetime) -> dict[str, Any]:
+    interview = flows.pipeline.follow_up(interview_id=number, now=now)
+    return notice(
+        f"Noted: {interview.candidate} sent a follow-up note. It counts as a sign of interest."
+    ).as_kwargs()
+
+
+def _forget(flows: Flows, number: int, args: list[str], *, user: str, now: datetime) -> dict[str, Any]:
+    interview = flows.privacy.forget(interview_id=number, user_id=user, now=now)
+    return notice(
+        f"Erased the candidate's personal data and all debrief texts for {interview.short_id}; "
+        "ratings stay, anonymously, for calibration. Posted messages, a per-candidate channel and "
+        "exports that held it are being updated."
+    ).as_kwargs()
+
+
+def _audit(flows: Flows, number: int, args: list[str], *, user: str, now: datetime) -> dict[str, Any]:
+    interview, entries = flows.privacy.audit_trail(interview_id=number)
+    return audit_message(interview, entries).as_kwargs()
 
 
 def _change_panel(flows: Flows, number: int, args: list[str], *, user: str, now: datetime) -> dict[str, Any]:
@@ -143,26 +163,33 @@ def _change_panel(flows: Flows, number: int, args: list[str], *, user: str, now:
     return panel_changed_message(interview).as_kwargs()
 
 
+def _reschedule(flows: Flows, number: int, args: list[str], *, user: str, now: datetime) -> dict[str, Any]:
+    flows.pipeline.check_reschedulable(interview_id=number)
+    return {}  # the form opens after the ack (see `SLOW`)
+
+
+# What each subcommand about one interview answers in the ack, by name.
+ABOUT_ONE_INTERVIEW: dict[str, InterviewAnswer] = {
+    "status": _status,
+    "remind": _remind,
+    "close": _close,
+    "cancel": _cancel,
+    "followup": _follow_up,
+    "forget": _forget,
+    "audit": _audit,
+    "panel": _change_panel,
+    "reschedule": _reschedule,
+}
+
+
 def register(app: App, deps: Deps) -> None:
     def answer(ack: Ack, command: dict[str, Any]) -> None:
         sub, args = split(command.get("text"))
         user = command["user_id"]
-        if sub in ("", "help"):
-            ack(**help_message(is_recruiter=deps.access.is_recruiter(user)).as_kwargs())
-        elif sub not in ACTIONS:
-            ack(
-                **help_message(
-                    unknown=command.get("text", ""), is_recruiter=deps.access.is_recruiter(user)
-                ).as_kwargs()
-            )
+        if sub in ("", "help") or sub not in ACTIONS:
+            ack(**_help(deps, sub, command))
         elif sub == "sources":
-            try:
-                deps.flows.gate.authorize(Action.SOURCES, actor(deps, user), now=deps.clock())
-            except DomainError as exc:
-                ack(**notice(str(exc)).as_kwargs())
-            else:
-                statuses = deps.sync.statuses() if deps.sync is not None else []
-                ack(**sources_message(statuses, now=deps.clock()).as_kwargs())
+            ack(**_sources(deps, user))
         else:
             try:
                 now = deps.clock()
@@ -176,30 +203,51 @@ def register(app: App, deps: Deps) -> None:
     @tells_on_failure
     def finish(command: dict[str, Any], client: WebClient) -> None:
         sub, args = split(command.get("text"))
-        user = command["user_id"]
         if sub not in SLOW:
             return
-        who = actor(deps, user)
-        try:
-            number = interview_id(sub, args) if sub == "reschedule" else None
-            interview = (
-                None if number is None else deps.flows.pipeline.check_reschedulable(interview_id=number)
-            )
-        except DomainError:
-            return  # the ack already said why
-        if not deps.flows.gate.allowed(ACTIONS[sub], who, interview=interview):
-            return  # refused in the ack, which said why (and the refusal is in the audit trail)
-        if sub == "schedule":
-            view = schedule_modal(
-                default_channel_id=deps.default_channel, origin_channel_id=command.get("channel_id")
-            )
-            client.views_open(trigger_id=command["trigger_id"], view=view)
-        elif sub == "reschedule" and interview is not None:
-            modal = schedule_modal(
-                default_channel_id=interview.channel_id,
-                origin_channel_id=command.get("channel_id"),
-                interview=interview,
-            )
+        modal = _slow_modal(deps, sub, args, command)
+        if modal is not None:
             client.views_open(trigger_id=command["trigger_id"], view=modal)
 
     app.command(COMMAND)(ack=answer, lazy=[finish])
+
+
+def _help(deps: Deps, sub: str, command: dict[str, Any]) -> dict[str, Any]:
+    """`/debrief` or `/debrief help`: what it can do; an unknown subcommand is said so first."""
+    is_recruiter = deps.access.is_recruiter(command["user_id"])
+    if sub in ("", "help"):
+        return help_message(is_recruiter=is_recruiter).as_kwargs()
+    return help_message(unknown=command.get("text", ""), is_recruiter=is_recruiter).as_kwargs()
+
+
+def _sources(deps: Deps, user: str) -> dict[str, Any]:
+    """`/debrief sources`: each source's state, or why this person may not see it."""
+    try:
+        deps.flows.gate.authorize(Action.SOURCES, actor(deps, user), now=deps.clock())
+    except DomainError as exc:
+        return notice(str(exc)).as_kwargs()
+    statuses = deps.sync.statuses() if deps.sync is not None else []
+    return sources_message(statuses, now=deps.clock()).as_kwargs()
+
+
+def _slow_modal(deps: Deps, sub: str, args: list[str], command: dict[str, Any]) -> View | None:
+    """The form `schedule` or `reschedule` opens after the ack; None when the ack refused (and said why)."""
+    who = actor(deps, command["user_id"])
+    try:
+        number = interview_id(sub, args) if sub == "reschedule" else None
+        interview = None if number is None else deps.flows.pipeline.check_reschedulable(interview_id=number)
+    except DomainError:
+        return None  # the ack already said why
+    if not deps.flows.gate.allowed(ACTIONS[sub], who, interview=interview):
+        return None  # refused in the ack, which said why (and the refusal is in the audit trail)
+    if sub == "schedule":
+        return schedule_modal(
+            default_channel_id=deps.default_channel, origin_channel_id=command.get("channel_id")
+        )
+    if sub == "reschedule" and interview is not None:
+        return schedule_modal(
+            default_channel_id=interview.channel_id,
+            origin_channel_id=command.get("channel_id"),
+            interview=interview,
+        )
+    return None
