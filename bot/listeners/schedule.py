@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
+from bot.domain.models import Interview
 from bot.domain.validation import DomainError, InvalidInput
 from bot.ids import Block, Callback
 from bot.listeners.deps import Deps, actor, tell, tells_on_failure
@@ -39,37 +41,37 @@ def register(app: App, deps: Deps) -> None:
         user = body["user"]["id"]
         now = deps.clock()
         try:
-            deps.flows.gate.authorize(Action.SCHEDULE, actor(deps, user), now=now)
-            meta = read_schedule_meta(view.get("private_metadata", ""))
-            draft = read_schedule(
-                view["state"]["values"], fallback_channel_id=deps.default_channel or meta.origin_channel_id
-            )
-            if meta.interview_id is None:
-                interview = deps.flows.pipeline.schedule(
-                    draft=draft,
-                    recruiter_id=user,
-                    bot_user_id=context.bot_user_id,
-                    now=now,
-                    view_id=view.get("id"),
-                )
-            else:
-                interview = deps.flows.pipeline.reschedule(
-                    interview_id=meta.interview_id,
-                    draft=draft,
-                    user_id=user,
-                    bot_user_id=context.bot_user_id,
-                    now=now,
-                )
+            interview, rescheduled = _save(deps, view, user=user, bot_user_id=context.bot_user_id, now=now)
         except InvalidInput as exc:
             ack(response_action="errors", errors=exc.errors or {Block.CANDIDATE: str(exc) or STALE})
             return
         except DomainError as exc:  # e.g. rescheduling an interview that has just ended
             ack(response_action="errors", errors={Block.CANDIDATE: str(exc)})
             return
-        view_out = scheduled_view(interview, now=now, rescheduled=meta.interview_id is not None)
-        ack(response_action="update", view=view_out)
+        ack(response_action="update", view=scheduled_view(interview, now=now, rescheduled=rescheduled))
         # The channel is checked (or made) now, after the ack; an interview logged after the fact is
         # prompted; the recruiter's Home lists the new one.
         deps.dispatcher.kick(home_for=user)
 
     app.view(Callback.SCHEDULE)(submit)
+
+
+def _save(
+    deps: Deps, view: dict[str, Any], *, user: str, bot_user_id: str | None, now: datetime
+) -> tuple[Interview, bool]:
+    """Schedule the interview the form describes, or reschedule the one it was opened for: the
+    interview, and whether it was rescheduled; a DomainError (InvalidInput for a field) says why not."""
+    deps.flows.gate.authorize(Action.SCHEDULE, actor(deps, user), now=now)
+    meta = read_schedule_meta(view.get("private_metadata", ""))
+    draft = read_schedule(
+        view["state"]["values"], fallback_channel_id=deps.default_channel or meta.origin_channel_id
+    )
+    if meta.interview_id is None:
+        interview = deps.flows.pipeline.schedule(
+            draft=draft, recruiter_id=user, bot_user_id=bot_user_id, now=now, view_id=view.get("id")
+        )
+        return interview, False
+    interview = deps.flows.pipeline.reschedule(
+        interview_id=meta.interview_id, draft=draft, user_id=user, bot_user_id=bot_user_id, now=now
+    )
+    return interview, True

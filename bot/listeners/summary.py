@@ -12,6 +12,7 @@ from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
+from slack_sdk.models.views import View
 
 from bot.domain.models import Decision
 from bot.domain.validation import DomainError
@@ -66,53 +67,79 @@ def register(app: App, deps: Deps) -> None:
 
     @tells_on_failure
     def who_said_what(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
-        user, channel = body["user"]["id"], (body.get("channel") or {}).get("id")
-        try:
-            interview, debriefs = deps.flows.debriefs.who_said_what(
-                interview_id=button_interview_id(action), actor=actor(deps, user), now=deps.clock()
-            )
-        except DomainError as exc:
-            tell(client, user_id=user, channel_id=channel, message=notice(str(exc)))
-            return
-        client.views_open(trigger_id=body["trigger_id"], view=who_said_what_modal(interview, debriefs))
+        modal = _who_said_what(deps, body, action, client)
+        if modal is not None:
+            client.views_open(trigger_id=body["trigger_id"], view=modal)
 
     app.action(Action.WHO_SAID_WHAT)(ack=ack_click, lazy=[who_said_what])
 
     def decide(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
-        def work(number: int, user: str) -> None:
-            decision = DECISIONS[Action(action["action_id"])]
-            deps.flows.pipeline.decide(
-                interview_id=number, decision=decision, actor=actor(deps, user), now=deps.clock()
-            )
-
-        clicked(deps, ack, body, action, work)
+        clicked(deps, ack, body, action, _decide(deps, action))
 
     for action_id in DECISIONS:
         app.action(action_id)(decide)
 
     def remind_or_extend(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
-        reminding = action["action_id"] == Action.REMIND
-
-        def work(number: int, user: str) -> tuple[Say, dict[str, Any]]:
-            now = deps.clock()
-            wanted = Can.REMIND if reminding else Can.EXTEND
-            deps.flows.gate.authorized_interview(wanted, actor(deps, user), interview_id=number, now=now)
-            if reminding:
-                reminded, skipped = deps.flows.pipeline.remind_now(interview_id=number, now=now)
-                return Say.REMINDED, {"reminded": reminded, "skipped": skipped}
-            deps.flows.pipeline.extend(interview_id=number, now=now)
-            return Say.EXTENDED, {}
-
-        clicked(deps, ack, body, action, work)
+        clicked(deps, ack, body, action, _remind_or_extend(deps, action))
 
     for action_id in (Action.REMIND, Action.EXTEND):
         app.action(action_id)(remind_or_extend)
 
     def snooze(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
-        def work(number: int, user: str) -> tuple[Say, dict[str, Any]]:
-            deps.flows.debriefs.snooze(interview_id=number, user_id=user, now=deps.clock())
-            return Say.SNOOZED, {}
-
-        clicked(deps, ack, body, action, work)
+        clicked(deps, ack, body, action, _snooze(deps))
 
     app.action(Action.SNOOZE)(snooze)
+
+
+def _who_said_what(
+    deps: Deps, body: dict[str, Any], action: dict[str, Any], client: WebClient
+) -> View | None:
+    """The modal with each interviewer's debrief; None when the clicker was told why not."""
+    user, channel = body["user"]["id"], (body.get("channel") or {}).get("id")
+    try:
+        interview, debriefs = deps.flows.debriefs.who_said_what(
+            interview_id=button_interview_id(action), actor=actor(deps, user), now=deps.clock()
+        )
+    except DomainError as exc:
+        tell(client, user_id=user, channel_id=channel, message=notice(str(exc)))
+        return None
+    return who_said_what_modal(interview, debriefs)
+
+
+def _decide(deps: Deps, action: dict[str, Any]) -> Work:
+    """Advance, reject or hold, as the button says; the message it changes says so."""
+
+    def work(number: int, user: str) -> None:
+        decision = DECISIONS[Action(action["action_id"])]
+        deps.flows.pipeline.decide(
+            interview_id=number, decision=decision, actor=actor(deps, user), now=deps.clock()
+        )
+
+    return work
+
+
+def _remind_or_extend(deps: Deps, action: dict[str, Any]) -> Work:
+    """Remind those who have not submitted now, or give them more time."""
+    reminding = action["action_id"] == Action.REMIND
+
+    def work(number: int, user: str) -> tuple[Say, dict[str, Any]]:
+        now = deps.clock()
+        wanted = Can.REMIND if reminding else Can.EXTEND
+        deps.flows.gate.authorized_interview(wanted, actor(deps, user), interview_id=number, now=now)
+        if reminding:
+            reminded, skipped = deps.flows.pipeline.remind_now(interview_id=number, now=now)
+            return Say.REMINDED, {"reminded": reminded, "skipped": skipped}
+        deps.flows.pipeline.extend(interview_id=number, now=now)
+        return Say.EXTENDED, {}
+
+    return work
+
+
+def _snooze(deps: Deps) -> Work:
+    """The clicker's own reminders for this interview wait a while."""
+
+    def work(number: int, user: str) -> tuple[Say, dict[str, Any]]:
+        deps.flows.debriefs.snooze(interview_id=number, user_id=user, now=deps.clock())
+        return Say.SNOOZED, {}
+
+    return work
