@@ -98,26 +98,12 @@ class Flows:
                 channels=channels or courier.channels,
                 timing=timing,
             ),
-            pipeline=Pipeline(
-                repository,
-                gate=gate,
-                announcer=announcer,
-                timing=timing,
-                channels=channels,
-                per_candidate=per_candidate,
-                archive_after=archive_after,
-            ),
+            pipeline=_pipeline(repository, gate, announcer, timing, channels, per_candidate, archive_after),
             panels=panels,
             privacy=privacy,
             archive=Archive(repository, gate=gate, client=courier.client),
             export=Export(repository, client=courier.client, record=privacy.record_export),
-            ticks=Ticks(
-                repository,
-                announcer=announcer,
-                courier=courier,
-                zones=zones or (lambda _user: None),
-                working_week=working_week or WorkingWeek(),
-            ),
+            ticks=_ticks(repository, announcer, courier, zones, working_week),
             dead_letters=DeadLetters(repository, panels=panels, told=told),
             told=told,
         )
@@ -136,3 +122,42 @@ class Flows:
         courier.tasks[LOOK_UP] = self.privacy.look_up_post
         courier.tasks[ARCHIVE_CHANNEL] = self.archive.empty_and_archive
         courier.tasks[EXPORT_CSV] = self.export.deliver
+
+
+def _pipeline(
+    repository: Repository,
+    gate: Gate,
+    announcer: Announcer,
+    timing: Timing,
+    channels: Channels | None,
+    per_candidate: bool,
+    archive_after: timedelta,
+) -> Pipeline:
+    """The recruiters' and hiring managers' area, with how per-candidate channels are kept."""
+    return Pipeline(
+        repository,
+        gate=gate,
+        announcer=announcer,
+        timing=timing,
+        channels=channels,
+        per_candidate=per_candidate,
+        archive_after=archive_after,
+    )
+
+
+def _ticks(
+    repository: Repository,
+    announcer: Announcer,
+    courier: Courier,
+    zones: Zones | None,
+    working_week: WorkingWeek | None,
+) -> Ticks:
+    """The scheduler's pass: with no zones every hour is a working hour; the default week is
+    Monday to Friday."""
+    return Ticks(
+        repository,
+        announcer=announcer,
+        courier=courier,
+        zones=zones or (lambda _user: None),
+        working_week=working_week or WorkingWeek(),
+    )
