@@ -77,19 +77,13 @@ def build(
     """Wire settings -> database, Slack client, flows, Bolt app (listeners registered)."""
     client = client or make_client(settings)
     channels = Channels(client, monotonic=lambda: clock().timestamp())  # its cache ages with our clock
-    if settings.debrief_channel and channels.is_external(settings.debrief_channel):
-        raise SettingsError(
-            f"DEBRIEF_CHANNEL: {settings.debrief_channel} is shared with another organisation (Slack "
-            "Connect); debriefs are HR data, so pick a channel only your company is in"
-        )
+    refuse_shared_channel(settings, channels)
     repository = Repository(open_database(settings.database_url, migrate=migrate))
     directory = Directory(client)
     flows = build_flows(
         settings, repository, client=client, clock=clock, channels=channels, zones=directory.zone
     )
-    access = Access(client, settings.debrief_recruiters, directory=directory)
-    if access.admins_are_recruiters:
-        log.warning(CLOSED_BY_DEFAULT)
+    access = build_access(settings, client, directory)
     sync = build_sync(settings, flows, client)
     executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="lazy")
     dispatcher = Dispatcher(
@@ -123,6 +117,23 @@ def build(
             sync, ashby_secret=settings.ashby_webhook_secret.get_secret_value(), clock=clock
         ),
     )
+
+
+def refuse_shared_channel(settings: Settings, channels: Channels) -> None:
+    """DEBRIEF_CHANNEL must be ours alone: a Slack Connect channel would show HR data to another company."""
+    if settings.debrief_channel and channels.is_external(settings.debrief_channel):
+        raise SettingsError(
+            f"DEBRIEF_CHANNEL: {settings.debrief_channel} is shared with another organisation (Slack "
+            "Connect); debriefs are HR data, so pick a channel only your company is in"
+        )
+
+
+def build_access(settings: Settings, client: WebClient, directory: Directory) -> Access:
+    """Who counts as a recruiter; with DEBRIEF_RECRUITERS empty, admins and owners do, and the log says so."""
+    access = Access(client, settings.debrief_recruiters, directory=directory)
+    if access.admins_are_recruiters:
+        log.warning(CLOSED_BY_DEFAULT)
+    return access
 
 
 def build_flows(
