@@ -163,23 +163,8 @@ class LifecycleStore:
                 )
             )
             _scrub_outbox(session, interview_id, look_up=look_up)
-            if deleted_files:
-                session.exec(
-                    update(ExportFileRow)
-                    .where(col(ExportFileRow.file_id).in_(list(deleted_files)))
-                    .values(deleted_at=now)
-                )
-            detail = "retention" if by == "retention" else ""
-            session.add(
-                AuditRow(
-                    at=now,
-                    interview_id=interview_id,
-                    actor=by,
-                    action="forget",
-                    outcome="done",
-                    detail=detail,
-                )
-            )
+            _mark_exports_deleted(session, deleted_files, now=now)
+            _audit_erasure(session, interview_id, by=by, now=now)
             try:
                 OutboxStore.add_outgoing(session, [*outgoing, *edits], now)
                 session.commit()
@@ -268,4 +253,20 @@ def _scrub_outbox(session: Session, interview_id: int, *, look_up: str) -> None:
             col(OutboxRow.status) != "pending",
         )
         .values(payload={}, last_error=None)
+    )
+
+
+def _mark_exports_deleted(session: Session, file_ids: Sequence[str], *, now: datetime) -> None:
+    """The exports that held the erased data, whose files are owed their deletion in Slack."""
+    if file_ids:
+        session.exec(
+            update(ExportFileRow).where(col(ExportFileRow.file_id).in_(list(file_ids))).values(deleted_at=now)
+        )
+
+
+def _audit_erasure(session: Session, interview_id: int, *, by: str, now: datetime) -> None:
+    """The audit line an erasure adds; one done by the retention job says so."""
+    detail = "retention" if by == "retention" else ""
+    session.add(
+        AuditRow(at=now, interview_id=interview_id, actor=by, action="forget", outcome="done", detail=detail)
     )
