@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, insert, update
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from bot.domain.models import AuditEntry, InterviewStatus
 from storage.base import Database, panelist_submitted
@@ -163,32 +163,8 @@ class PrivacyStore:
             if touched.rowcount != 1:
                 session.rollback()
                 return False
-            if remove:
-                session.exec(
-                    delete(PanelistRow).where(
-                        col(PanelistRow.interview_id) == interview_id, col(PanelistRow.user_id).in_(remove)
-                    )
-                )
-                session.exec(
-                    delete(DebriefRow).where(
-                        col(DebriefRow.interview_id) == interview_id,
-                        col(DebriefRow.interviewer_id).in_(remove),
-                    )
-                )
-            last = session.exec(
-                select(func.max(PanelistRow.position)).where(PanelistRow.interview_id == interview_id)
-            ).one()
-            position = -1 if last is None else int(last)
-            for user_id in add:
-                position += 1
-                session.add(
-                    PanelistRow(
-                        interview_id=interview_id,
-                        user_id=user_id,
-                        position=position,
-                        next_remind_at=next_remind_at,
-                    )
-                )
+            _remove_panelists(session, interview_id, remove)
+            _add_panelists(session, interview_id, add, next_remind_at=next_remind_at)
             session.commit()
             return True
 
@@ -221,3 +197,40 @@ class PrivacyStore:
 def reminder_after(ends_at: datetime, remind_after: timedelta, now: datetime) -> datetime:
     """When a panelist added now is first reminded: as anyone else would be, or `remind_after` from now."""
     return max(ends_at + remind_after, now + remind_after)
+
+
+def _remove_panelists(session: Session, interview_id: int, user_ids: Sequence[str]) -> None:
+    """Off the panel, and their debriefs with them."""
+    if not user_ids:
+        return
+    session.exec(
+        delete(PanelistRow).where(
+            col(PanelistRow.interview_id) == interview_id, col(PanelistRow.user_id).in_(user_ids)
+        )
+    )
+    session.exec(
+        delete(DebriefRow).where(
+            col(DebriefRow.interview_id) == interview_id,
+            col(DebriefRow.interviewer_id).in_(user_ids),
+        )
+    )
+
+
+def _add_panelists(
+    session: Session, interview_id: int, user_ids: Sequence[str], *, next_remind_at: datetime | None
+) -> None:
+    """On the panel after those already there, in the order given."""
+    last = session.exec(
+        select(func.max(PanelistRow.position)).where(PanelistRow.interview_id == interview_id)
+    ).one()
+    position = -1 if last is None else int(last)
+    for user_id in user_ids:
+        position += 1
+        session.add(
+            PanelistRow(
+                interview_id=interview_id,
+                user_id=user_id,
+                position=position,
+                next_remind_at=next_remind_at,
+            )
+        )
