@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
@@ -31,9 +31,10 @@ NEEDS_ID = "Which interview? Give its number, e.g. `/debrief {sub} 12`."
 PANEL_USAGE = "Say who: `/debrief panel 12 add @ana` or `/debrief panel 12 remove @bo`."
 # Each subcommand is the policy action of the same name (a missing one fails at import).
 ACTIONS: dict[str, Action] = {command.name: Action(command.name) for command in SUBCOMMANDS}
-# Finished in the lazy listener: `schedule` and `reschedule` open a modal on the command's trigger,
-# which dies 3 s after the request. Everything else is done in the request, and what it owes Slack
-# (the export's upload too) goes through the outbox.
+# Acked at once and done in the lazy listener: `schedule` and `reschedule` open a modal on the
+# command's trigger, which dies 3 s after the request; a refusal is shown by `respond` (ephemeral).
+# Everything else is done in the request, and what it owes Slack (the export's upload too) goes
+# through the outbox.
 SLOW = {command.name for command in SUBCOMMANDS if command.slow}
 
 
@@ -82,7 +83,7 @@ def answer_now(
             start, end = export_range(args, now)  # bad dates are refused now, in the ack
             flows.export.request(user_id=who.user_id, request=request, start=start, end=end, now=now)
             return notice("Preparing your export; it will arrive in your DM with me.").as_kwargs()
-        return {}
+        raise AssertionError(sub)  # `schedule` opens its form after the ack; `sources` has its own
     number = interview_id(sub, args)
     flows.gate.authorized_interview(action, who, interview_id=number, now=now)
     answer = ABOUT_ONE_INTERVIEW.get(sub)
@@ -163,11 +164,6 @@ def _change_panel(flows: Flows, number: int, args: list[str], *, user: str, now:
     return panel_changed_message(interview).as_kwargs()
 
 
-def _reschedule(flows: Flows, number: int, args: list[str], *, user: str, now: datetime) -> dict[str, Any]:
-    flows.pipeline.check_reschedulable(interview_id=number)
-    return {}  # the form opens after the ack (see `SLOW`)
-
-
 # What each subcommand about one interview answers in the ack, by name.
 ABOUT_ONE_INTERVIEW: dict[str, InterviewAnswer] = {
     "status": _status,
@@ -178,7 +174,6 @@ ABOUT_ONE_INTERVIEW: dict[str, InterviewAnswer] = {
     "forget": _forget,
     "audit": _audit,
     "panel": _change_panel,
-    "reschedule": _reschedule,
 }
 
 
@@ -188,6 +183,8 @@ def register(app: App, deps: Deps) -> None:
         user = command["user_id"]
         if sub in ("", "help") or sub not in ACTIONS:
             ack(**_help(deps, sub, command))
+        elif sub in SLOW:
+            ack()  # at once: the form opens on this trigger, checked first (`finish`), or says why not
         elif sub == "sources":
             ack(**_sources(deps, user))
         else:
@@ -201,13 +198,16 @@ def register(app: App, deps: Deps) -> None:
                 deps.dispatcher.kick()  # what it owed (reminders, a closed interview's summary) goes out now
 
     @tells_on_failure
-    def finish(command: dict[str, Any], client: WebClient) -> None:
+    def finish(command: dict[str, Any], client: WebClient, respond: Respond) -> None:
         sub, args = split(command.get("text"))
         if sub not in SLOW:
             return
-        modal = _slow_modal(deps, sub, args, command)
-        if modal is not None:
-            client.views_open(trigger_id=command["trigger_id"], view=modal)
+        try:
+            modal = _slow_modal(deps, sub, args, command)
+        except DomainError as exc:  # refused (and recorded), or no such interview: only they see why
+            respond(**notice(str(exc)).as_kwargs())
+            return
+        client.views_open(trigger_id=command["trigger_id"], view=modal)
 
     app.command(COMMAND)(ack=answer, lazy=[finish])
 
@@ -230,24 +230,19 @@ def _sources(deps: Deps, user: str) -> dict[str, Any]:
     return sources_message(statuses, now=deps.clock()).as_kwargs()
 
 
-def _slow_modal(deps: Deps, sub: str, args: list[str], command: dict[str, Any]) -> View | None:
-    """The form `schedule` or `reschedule` opens after the ack; None when the ack refused (and said why)."""
-    who = actor(deps, command["user_id"])
-    try:
-        number = interview_id(sub, args) if sub == "reschedule" else None
-        interview = None if number is None else deps.flows.pipeline.check_reschedulable(interview_id=number)
-    except DomainError:
-        return None  # the ack already said why
-    if not deps.flows.gate.allowed(ACTIONS[sub], who, interview=interview):
-        return None  # refused in the ack, which said why (and the refusal is in the audit trail)
+def _slow_modal(deps: Deps, sub: str, args: list[str], command: dict[str, Any]) -> View:
+    """The form `schedule` or `reschedule` opens, once the policy allows it; DomainError says why not."""
+    who, now = actor(deps, command["user_id"]), deps.clock()
     if sub == "schedule":
+        deps.flows.gate.authorize(Action.SCHEDULE, who, now=now)
         return schedule_modal(
             default_channel_id=deps.default_channel, origin_channel_id=command.get("channel_id")
         )
-    if sub == "reschedule" and interview is not None:
-        return schedule_modal(
-            default_channel_id=interview.channel_id,
-            origin_channel_id=command.get("channel_id"),
-            interview=interview,
-        )
-    return None
+    number = interview_id(sub, args)
+    deps.flows.gate.authorized_interview(ACTIONS[sub], who, interview_id=number, now=now)
+    interview = deps.flows.pipeline.check_reschedulable(interview_id=number)
+    return schedule_modal(
+        default_channel_id=interview.channel_id,
+        origin_channel_id=command.get("channel_id"),
+        interview=interview,
+    )

@@ -201,7 +201,10 @@ def test_recruiters_only_may_schedule(fake: FakeSlack, clock: FakeClock, databas
     running = start_bot(settings_for(fake, database_url, debrief_recruiters=("SRECRUIT",)), fake, clock)
     try:
         refused = running.slack.command(text="schedule", user_id=OUTSIDER, channel_id=CHANNEL)
-        assert refused.status == 200 and "Only recruiters" in refused.json()["text"]
+        assert refused.status == 200  # acked at once; why not comes to them alone, by response_url
+        [told] = fake.wait_for("response_url")
+        assert "Only recruiters" in told.params["text"]
+        assert told.params.get("response_type", "ephemeral") == "ephemeral"
         assert fake.calls("views.open") == []
         assert running.slack.command(text="schedule", user_id=RECRUITER, channel_id=CHANNEL).status == 200
         fake.wait_for("views.open", ok=True)

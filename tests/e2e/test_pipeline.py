@@ -136,6 +136,23 @@ def test_reschedule_opens_prefilled_and_moves_the_prompt(
     assert len(fake.messages(CHANNEL)) == 1 and "Grace Hopper" in text_of(fake.messages(CHANNEL)[0])
 
 
+def test_reschedule_that_cannot_open_says_why_to_the_recruiter_alone(
+    running: RunningBot, fake: FakeSlack, clock: FakeClock
+) -> None:
+    schedule(running, fake, clock, starts_at=clock.now - timedelta(hours=1))  # already over
+    opened = len(fake.calls("views.open"))
+    for words, why in (
+        ("reschedule 1", "already ended or was cancelled"),
+        ("reschedule 99", "99"),
+        ("reschedule", "Which interview?"),
+    ):
+        before = len(fake.calls("response_url"))
+        assert running.slack.command(text=words, user_id=RECRUITER, channel_id=CHANNEL).status == 200
+        told = fake.wait_for("response_url", count=before + 1)[-1]
+        assert why in told.params["text"] and told.params.get("response_type", "ephemeral") == "ephemeral"
+    assert len(fake.calls("views.open")) == opened  # no form for any of them
+
+
 def test_export_uploads_a_csv_to_the_recruiters_dm(
     running: RunningBot, fake: FakeSlack, clock: FakeClock
 ) -> None:
