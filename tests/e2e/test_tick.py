@@ -19,25 +19,31 @@ from tests.e2e.procs import interview_of, kind_of
 ENDED_TOGETHER = 230  # more than two pages of due work
 
 
+def ended_a_minute_ago(
+    running: RunningBot, clock: FakeClock, n: int, *, channel: str, panel: tuple[str, ...]
+) -> None:
+    """Store candidate `n`'s 45-minute interview, over a minute ago and not prompted yet."""
+    ends_at = clock() - timedelta(minutes=1)
+    draft = InterviewDraft(
+        candidate=f"Candidate {n:03d}",
+        role="Platform Engineer",
+        stage=Stage.ONSITE,
+        interviewer_ids=panel,
+        hiring_manager_id=HIRING_MANAGER,
+        starts_at=ends_at - timedelta(minutes=45),
+        length_minutes=45,
+        channel_id=channel,
+    )
+    running.bot.repository.interviews.create_interview(
+        draft=draft, recruiter_id=RECRUITER, deadline=timedelta(hours=1), now=clock()
+    )
+
+
 def test_one_tick_prompts_every_interview_that_ended_and_then_summarises_them(
     running: RunningBot, fake: FakeSlack, clock: FakeClock
 ) -> None:
-    repository = running.bot.repository
-    ends_at = clock() - timedelta(minutes=1)
     for n in range(ENDED_TOGETHER):
-        draft = InterviewDraft(
-            candidate=f"Candidate {n:03d}",
-            role="Platform Engineer",
-            stage=Stage.ONSITE,
-            interviewer_ids=(ANA, BO),
-            hiring_manager_id=HIRING_MANAGER,
-            starts_at=ends_at - timedelta(minutes=45),
-            length_minutes=45,
-            channel_id=CHANNEL,
-        )
-        repository.interviews.create_interview(
-            draft=draft, recruiter_id=RECRUITER, deadline=timedelta(hours=1), now=clock()
-        )
+        ended_a_minute_ago(running, clock, n, channel=CHANNEL, panel=(ANA, BO))
 
     report = running.bot.flows.ticks.tick(now=clock())
     assert (report.prompted, report.delivered) == (ENDED_TOGETHER, 3 * ENDED_TOGETHER)
@@ -64,22 +70,8 @@ def test_interviews_ending_together_in_many_channels_ask_slack_about_each_channe
     for channel in channels:
         fake.add_channel(channel, channel.lower())
     fake.share_externally(channels[5])
-    repository = running.bot.repository
-    ends_at = clock() - timedelta(minutes=1)
     for n, channel in enumerate(channels * 2):  # two interviews in each channel
-        draft = InterviewDraft(
-            candidate=f"Candidate {n:03d}",
-            role="Platform Engineer",
-            stage=Stage.ONSITE,
-            interviewer_ids=(ANA,),
-            hiring_manager_id=HIRING_MANAGER,
-            starts_at=ends_at - timedelta(minutes=45),
-            length_minutes=45,
-            channel_id=channel,
-        )
-        repository.interviews.create_interview(
-            draft=draft, recruiter_id=RECRUITER, deadline=timedelta(hours=1), now=clock()
-        )
+        ended_a_minute_ago(running, clock, n, channel=channel, panel=(ANA,))
     fake.latency = 0.02
     before = len(fake.calls("conversations.info"))
 
