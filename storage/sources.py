@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, or_, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from bot.domain.sources import Known, Snapshot, SourceStatus
 from storage.base import Database
@@ -112,12 +112,7 @@ class SourceStore:
     ) -> bool:
         """Take this interval's sync of a source: of all processes asking, one gets True."""
         with self.db.session(write=True) as session:
-            if session.get(SourceStateRow, name) is None:
-                session.add(SourceStateRow(name=name, kind=kind))
-                try:
-                    session.commit()
-                except IntegrityError:
-                    session.rollback()
+            _ensure_state(session, name=name, kind=kind)
             conditions = [col(SourceStateRow.name) == name]
             if not force:
                 conditions.append(
@@ -132,12 +127,7 @@ class SourceStore:
     def add_imported(self, *, name: str, kind: str, count: int) -> None:
         """Count interviews a source pushed (a webhook) outside a claimed sync."""
         with self.db.session(write=True) as session:
-            if session.get(SourceStateRow, name) is None:
-                session.add(SourceStateRow(name=name, kind=kind))
-                try:
-                    session.commit()
-                except IntegrityError:
-                    session.rollback()
+            _ensure_state(session, name=name, kind=kind)
             session.exec(
                 update(SourceStateRow)
                 .where(col(SourceStateRow.name) == name)
@@ -225,3 +215,13 @@ def _status(row: SourceStateRow) -> SourceStatus:
         last_error=row.last_error,
         error_since=utc_or_none(row.error_since),
     )
+
+
+def _ensure_state(session: Session, *, name: str, kind: str) -> None:
+    """The source's state row, made on first use (another process making it first is fine)."""
+    if session.get(SourceStateRow, name) is None:
+        session.add(SourceStateRow(name=name, kind=kind))
+        try:
+            session.commit()
+        except IntegrityError:
+            session.rollback()
