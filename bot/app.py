@@ -15,7 +15,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.access import CLOSED_BY_DEFAULT, Access
-from bot.channels import Channels
+from bot.channels import Channels, SharingUnknown
 from bot.courier import Courier
 from bot.directory import Directory
 from bot.dispatch import Dispatcher
@@ -121,7 +121,14 @@ def build(
 
 def refuse_shared_channel(settings: Settings, channels: Channels) -> None:
     """DEBRIEF_CHANNEL must be ours alone: a Slack Connect channel would show HR data to another company."""
-    if settings.debrief_channel and channels.is_external(settings.debrief_channel):
+    if not settings.debrief_channel:
+        return
+    try:
+        external = channels.is_external(settings.debrief_channel)
+    except SharingUnknown:  # Slack is down or limiting us: every post asks again before it goes
+        log.warning("could not check whether DEBRIEF_CHANNEL is shared with another organisation")
+        return
+    if external:
         raise SettingsError(
             f"DEBRIEF_CHANNEL: {settings.debrief_channel} is shared with another organisation (Slack "
             "Connect); debriefs are HR data, so pick a channel only your company is in"

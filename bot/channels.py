@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import threading
@@ -45,6 +46,15 @@ def erased_channel_name(interview_id: int) -> str:
 
 
 EXTERNAL = "That channel is shared with another organisation (Slack Connect): pick an internal channel."
+SHARING_UNKNOWN = (
+    "Slack couldn't say just now whether that channel is shared with another organisation: "
+    "try again in a minute."
+)
+
+
+class SharingUnknown(Exception):
+    """Slack could not say whether a channel is shared with another organisation (rate limited, down,
+    unreachable): nothing about a candidate is posted there until it can."""
 
 
 class Channels:
@@ -117,7 +127,9 @@ class Channels:
 
     def is_external(self, channel_id: str) -> bool:
         """Whether a channel is shared with another organisation now (Slack Connect). A channel we
-        can't see is not assumed to be: the post itself fails then, and the recruiter is told."""
+        can't see is not assumed to be: the post itself fails then, and the recruiter is told. When
+        Slack can't answer (429 or 5xx after the client's retries, no connection), SharingUnknown
+        unless it was last seen shared: the caller waits rather than guesses."""
         if not channel_id.startswith(("C", "G")):
             return False
         at = self.monotonic()
@@ -129,7 +141,12 @@ class Channels:
             info = self.client.conversations_info(channel=channel_id)["channel"]
         except SlackApiError as exc:
             log.warning("conversations.info %s failed: %s", channel_id, exc.response.get("error"))
+            if exc.response.status_code == 429 or exc.response.status_code >= 500:
+                return _unsure(channel_id, cached, exc)
             return cached[1] if cached else False
+        except OSError as exc:  # the connection failed or timed out (URLError is one)
+            log.warning("conversations.info %s failed: %s", channel_id, exc)
+            return _unsure(channel_id, cached, exc)
         external = bool(info.get("is_ext_shared"))
         self._remember_external(channel_id, external, at=at)
         return external
@@ -150,7 +167,11 @@ class Channels:
             with ThreadPoolExecutor(
                 min(at_once, len(stale)), thread_name_prefix="conversations.info"
             ) as pool:
-                list(pool.map(self.is_external, stale))
+                list(pool.map(self._look_up, stale))
+
+    def _look_up(self, channel_id: str) -> None:
+        with contextlib.suppress(SharingUnknown):  # asked again, one at a time, where it is needed
+            self.is_external(channel_id)
 
     def _remember_external(self, channel_id: str, external: bool, *, at: float | None = None) -> None:
         """Keep what conversations.info said about sharing, so the next question needs no call."""
@@ -189,3 +210,11 @@ class Channels:
                     raise
         self.client.conversations_setTopic(channel=channel_id, topic=topic[:250])
         return channel_id
+
+
+def _unsure(channel_id: str, cached: tuple[float, bool] | None, cause: Exception) -> bool:
+    """Slack can't answer now: a channel last seen shared still counts as shared; one last seen
+    internal may have been shared since, so that is not known either."""
+    if cached and cached[1]:
+        return True
+    raise SharingUnknown(channel_id) from cause

@@ -3,9 +3,10 @@ summary when it is due (and its updates), the private notes and calibration hint
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
-from bot.channels import Channels
+from bot.channels import Channels, SharingUnknown
 from bot.domain.models import Interview
 from bot.domain.summary import summarise
 from bot.domain.summary_types import Policy, Summary
@@ -15,6 +16,8 @@ from bot.flows.gate import Gate
 from bot.flows.render import owed_message
 from bot.views.common import mention
 from storage.repository import Outgoing, Repository
+
+log = logging.getLogger(__name__)
 
 
 class Announcer:
@@ -63,7 +66,7 @@ class Announcer:
                 of=first,
             )
         ]
-        if note and not self.is_external(interview.channel_id):  # no new post where another org reads
+        if note and self.surely_internal(interview.channel_id):  # no new post where another org reads
             owed.append(
                 Outgoing(
                     key=f"summary_reply:{interview.id}:{revision}",
@@ -96,8 +99,18 @@ class Announcer:
 
     def owe_prompt(self, interview: Interview, *, now: datetime) -> bool:
         """Claim the prompt (once) and owe its messages, wherever the interview's channel is now. In a
-        channel shared with another organisation the panel still gets its DMs; the recruiter hears why."""
-        if self.is_external(interview.channel_id):
+        channel shared with another organisation the panel still gets its DMs; the recruiter hears why.
+        While Slack can't say whether it is, nothing is claimed: the next tick asks again."""
+        try:
+            external = self.is_external(interview.channel_id)
+        except SharingUnknown:
+            log.warning(
+                "%s: is %s shared? Slack can't say now; prompting later",
+                interview.short_id,
+                interview.channel_id,
+            )
+            return False
+        if external:
             owed = [prompt_elsewhere(interview)]
         else:
             owed = [owed_message(f"prompt:{interview.id}", "prompt", interview.id, interview.channel_id)]
@@ -120,7 +133,15 @@ class Announcer:
         """Claim the summary (once) and owe its message, and what is private (notes, calibration) to the
         hiring manager and the recruiter."""
         summary = self.summary(interview)
-        owed = self.summary_outgoing(interview, summary, now=now)
+        try:
+            owed = self.summary_outgoing(interview, summary, now=now)
+        except SharingUnknown:  # still due: the next tick asks Slack again
+            log.warning(
+                "%s: is %s shared? Slack can't say now; summarising later",
+                interview.short_id,
+                interview.channel_id,
+            )
+            return False
         notes = [
             (d.interviewer_id, d.answers.private_note)
             for d in summary.debriefs
@@ -163,5 +184,13 @@ class Announcer:
         return interviews
 
     def is_external(self, channel_id: str) -> bool:
-        """Whether a channel is shared with another organisation (Slack Connect): nothing is posted there."""
+        """Whether a channel is shared with another organisation (Slack Connect): nothing is posted there.
+        SharingUnknown while Slack can't say (bot/channels.py)."""
         return self.channels is not None and self.channels.is_external(channel_id)
+
+    def surely_internal(self, channel_id: str) -> bool:
+        """Known not to be shared with another organisation; False while Slack can't say."""
+        try:
+            return not self.is_external(channel_id)
+        except SharingUnknown:
+            return False

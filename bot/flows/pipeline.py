@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.channels import EXTERNAL, Channels, channel_name
+from bot.channels import EXTERNAL, SHARING_UNKNOWN, Channels, SharingUnknown, channel_name
 from bot.courier import TaskFailed
 from bot.domain.models import Decision, Interview, InterviewDraft, InterviewStatus
 from bot.domain.validation import InvalidInput, NotAllowed, validate_draft
@@ -168,8 +168,12 @@ class Pipeline:
                 f"Interview {before.short_id} has already ended or was cancelled: it can't be moved."
             )
         errors = validate_draft(draft, now=now, bot_user_id=bot_user_id)
-        if not errors and self.announcer.is_external(draft.channel_id):
-            errors = {"channel": EXTERNAL}
+        if not errors:
+            try:
+                if self.announcer.is_external(draft.channel_id):
+                    errors = {"channel": EXTERNAL}
+            except SharingUnknown:
+                errors = {"channel": SHARING_UNKNOWN}
         if errors:
             raise InvalidInput(errors)
         if not self.repository.lifecycle.reschedule(

@@ -182,6 +182,48 @@ def test_a_channel_that_becomes_shared_gets_nothing_and_the_right_people_are_tol
     assert "Write debrief" in " ".join(text_of(m) for m in fake.messages(f"D{ANA}"))  # DMs still go
 
 
+def test_while_slack_cannot_say_whether_a_channel_is_shared_nothing_is_posted_there(
+    make_bot: StartBot, fake: FakeSlack, clock: FakeClock
+) -> None:
+    running = make_bot()
+    schedule(running, fake, clock)  # in an hour, in the internal hiring channel
+    running.settle()  # the bot has checked it: internal
+    fake.share_externally(CHANNEL)  # then an admin connects the channel with an agency
+    clock.advance(hours=2)  # the interview is over; what the bot knew about the channel is stale
+    fake.fail_next("conversations.info", status=503, times=30)  # and Slack can't say now
+    running.bot.flows.ticks.tick(now=clock())
+    running.settle()
+    assert fake.messages(CHANNEL) == []  # no guess: nothing posted where another company may read
+    assert "Write debrief" not in " ".join(text_of(m) for m in fake.messages(f"D{ANA}"))  # not yet
+
+    fake.clear_faults()  # Slack answers again: the next tick asks, and the prompt goes where it may
+    running.bot.flows.ticks.tick(now=clock())
+    running.settle()
+    assert fake.messages(CHANNEL) == []
+    assert "shared with another organisation" in " ".join(text_of(m) for m in fake.messages(f"D{RECRUITER}"))
+    assert "Write debrief" in " ".join(text_of(m) for m in fake.messages(f"D{ANA}"))
+
+
+def test_a_reschedule_while_slack_cannot_say_whether_the_channel_is_shared_is_refused_inline(
+    make_bot: StartBot, fake: FakeSlack, clock: FakeClock
+) -> None:
+    from fakeslack import last_view
+
+    running = make_bot()
+    schedule(running, fake, clock)
+    before = running.bot.repository.interviews.get_interview(interview_id=1)
+    opened = len(fake.calls("views.open", ok=True))
+    say(running, "reschedule 1")
+    fake.wait_for("views.open", count=opened + 1, ok=True)
+    clock.advance(minutes=5)  # what the bot knew about the channel is stale
+    fake.fail_next("conversations.info", status=503, times=30)
+    answer = running.slack.view_submission(
+        last_view(fake), schedule_values(clock, channel=CHANNEL), user_id=RECRUITER
+    ).json()
+    assert answer["response_action"] == "errors" and "try again in a minute" in answer["errors"]["channel"]
+    assert running.bot.repository.interviews.get_interview(interview_id=1) == before  # nothing moved
+
+
 # ---- erasure that reaches Slack --------------------------------------------------------------
 def test_forget_reaches_a_per_candidate_channel_exports_and_every_message(
     make_bot: StartBot, fake: FakeSlack, clock: FakeClock
