@@ -135,7 +135,7 @@ class Channels:
         at = self.monotonic()
         with self._lock:
             cached = self._external.get(channel_id)
-        if cached and at - cached[0] < self.ttl:
+        if cached is not None and self._fresh(cached, at):
             return cached[1]
         try:
             info = self.client.conversations_info(channel=channel_id)["channel"]
@@ -160,14 +160,17 @@ class Channels:
             stale = [
                 c
                 for c in dict.fromkeys(channel_ids)
-                if c.startswith(("C", "G"))
-                and not (c in self._external and at - self._external[c][0] < self.ttl)
+                if c.startswith(("C", "G")) and not self._fresh(self._external.get(c), at)
             ]
         if len(stale) > 1:
             with ThreadPoolExecutor(
                 min(at_once, len(stale)), thread_name_prefix="conversations.info"
             ) as pool:
                 list(pool.map(self._look_up, stale))
+
+    def _fresh(self, cached: tuple[float, bool] | None, at: float) -> bool:
+        """Whether what Slack last said about a channel's sharing is recent enough to answer with."""
+        return cached is not None and at - cached[0] < self.ttl
 
     def _look_up(self, channel_id: str) -> None:
         with contextlib.suppress(SharingUnknown):  # asked again, one at a time, where it is needed

@@ -104,12 +104,7 @@ class Announcer:
         try:
             external = self.is_external(interview.channel_id)
         except SharingUnknown:
-            log.warning(
-                "%s: is %s shared? Slack can't say now; prompting later",
-                interview.short_id,
-                interview.channel_id,
-            )
-            return False
+            return _later(interview, "prompt")
         if external:
             owed = [prompt_elsewhere(interview)]
         else:
@@ -135,13 +130,8 @@ class Announcer:
         summary = self.summary(interview)
         try:
             owed = self.summary_outgoing(interview, summary, now=now)
-        except SharingUnknown:  # still due: the next tick asks Slack again
-            log.warning(
-                "%s: is %s shared? Slack can't say now; summarising later",
-                interview.short_id,
-                interview.channel_id,
-            )
-            return False
+        except SharingUnknown:
+            return _later(interview, "summary")
         notes = [
             (d.interviewer_id, d.answers.private_note)
             for d in summary.debriefs
@@ -194,3 +184,12 @@ class Announcer:
             return not self.is_external(channel_id)
         except SharingUnknown:
             return False
+
+
+def _later(interview: Interview, what: str) -> bool:
+    """Nothing claimed while Slack can't say whether the channel is shared: still due, so the next
+    tick asks again."""
+    log.warning(
+        "%s: is %s shared? Slack can't say now; the %s waits", interview.short_id, interview.channel_id, what
+    )
+    return False
