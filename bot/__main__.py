@@ -124,10 +124,7 @@ def _outbox(settings: Settings, action: str, outbox_id: int | None) -> int:
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     missing = settings.missing_for_run()
     if missing:
-        return _fail(
-            f"set {' and '.join(missing)} (in the environment or .env; see .env.example) "
-            "— Socket Mode also needs SLACK_APP_TOKEN, HTTP mode needs SLACK_SIGNING_SECRET"
-        )
+        return _fail(f"set {' and '.join(missing)}, in the environment or .env (see .env.example)")
     try:
         if args.command == "scheduler":
             return _run_scheduler_only(settings)

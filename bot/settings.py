@@ -144,12 +144,15 @@ class Settings(BaseSettings):
         if not self.slack_bot_token:
             missing.append("SLACK_BOT_TOKEN")
         if not self.socket_mode and not self.slack_signing_secret:
-            missing.append("SLACK_SIGNING_SECRET")
+            missing.append(CONNECTION)
         if (
             self.debrief_ics_urls or self.greenhouse_enabled or self.ashby_enabled
         ) and not self.debrief_channel:
             missing.append("DEBRIEF_CHANNEL")  # where imported interviews are debriefed
         return missing
+
+
+CONNECTION = "SLACK_APP_TOKEN (Socket Mode, as manifest.yml sets up) or SLACK_SIGNING_SECRET (HTTP mode)"
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 from bot.doctor import slack
 from bot.doctor.database import database
 from bot.doctor.lines import NEEDS_TOKEN, Line, Status, fail, ok, skip
-from bot.settings import Settings, SettingsError, load_settings
+from bot.settings import CONNECTION, Settings, SettingsError, load_settings
 from storage.database import make_engine
 
 SLACK_TIMEOUT = 10
@@ -51,7 +51,7 @@ def diagnose(
 
 
 def _settings(settings: Settings) -> Line:
-    missing = [name for name in settings.missing_for_run() if name != "SLACK_SIGNING_SECRET"]
+    missing = [name for name in settings.missing_for_run() if name != CONNECTION]  # its own line
     if missing:
         return fail("Settings", f"{' and '.join(missing)} not set",
                     "Set it in the environment or .env (see .env.example).")  # fmt: skip

@@ -67,7 +67,8 @@ def test_a_malformed_setting_is_named_in_one_line(monkeypatch: pytest.MonkeyPatc
 def test_run_without_tokens_says_exactly_which_to_set(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["run"]) == 2
     err = capsys.readouterr().err
-    assert "SLACK_BOT_TOKEN" in err and "SLACK_SIGNING_SECRET" in err
+    assert "set SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode, as manifest.yml sets up) or " in err
+    assert "SLACK_SIGNING_SECRET (HTTP mode)" in err
     assert "Traceback" not in err
 
 
