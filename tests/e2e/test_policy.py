@@ -75,14 +75,15 @@ class Walk:
         body = response.json() if response.body else {}
         return str(body.get("text", "")) + str(body.get("blocks", ""))
 
-    def click(self, action_id: str, interview_id: int) -> str:
-        """Click a button; what the person is told (ephemeral or DM), or "" if nothing within a moment."""
+    def click(self, action_id: str, interview_id: int, done: Callable[[], bool]) -> str:
+        """Click a button; what the person is told (ephemeral or DM), or "" if nothing within a while.
+        Waits until they are told, a modal opens or `done` (an effect no one is told of) holds."""
         told = self._told()
         opened = len(self.fake.calls("views.open", ok=True))
         self.running.slack.block_action(action_id, str(interview_id), user_id=self.user, channel_id=CHANNEL)
         self.running.settle()
-        for _ in range(100):
-            if self._told() != told or len(self.fake.calls("views.open", ok=True)) > opened:
+        for _ in range(500):
+            if self._told() != told or len(self.fake.calls("views.open", ok=True)) > opened or done():
                 break
             time.sleep(0.02)  # the lazy listener answers after the ack
         return "\n".join(sorted(set(self._told()) - set(told)))
@@ -123,7 +124,7 @@ def _opens(words: str, state: str = "collecting") -> Attempt:
         refusals = len(walk.fake.calls("response_url"))
         walk.say(words.format(id=number))
         walk.running.bot.executor.submit(lambda: None).result()
-        for _ in range(100):  # the lazy listener opens the form, or says why not by response_url
+        for _ in range(500):  # the lazy listener opens the form, or says why not by response_url
             if walk.views_opened() > before:
                 return True
             if len(walk.fake.calls("response_url")) > refusals:
@@ -138,7 +139,7 @@ def _button(action_id: str, state: str, done: Callable[[Walk, int, str], bool]) 
     def attempt(walk: Walk) -> bool:
         number = walk.interview(state)
         before = walk.views_opened()
-        told = walk.click(action_id, number)
+        told = walk.click(action_id, number, done=lambda: done(walk, number, ""))
         return done(walk, number, told) or walk.views_opened() > before
 
     return attempt
@@ -219,7 +220,7 @@ def test_a_refusal_says_why(make_bot: StartBot, fake: FakeSlack, clock: FakeCloc
     assert refusal(Action.FORGET) in walk.say(f"forget {number}")
     assert "DEBRIEF_RECRUITERS" in refusal(Action.FORGET)
     assert refusal(Action.STATUS) == "Only the hiring manager and recruiters can see this interview's status."
-    assert refusal(Action.WRITE_DEBRIEF) in walk.click(Button.WRITE_DEBRIEF, number)
+    assert refusal(Action.WRITE_DEBRIEF) in walk.click(Button.WRITE_DEBRIEF, number, done=lambda: False)
     trail = walk.running.bot.repository.privacy.audit_trail(interview_id=number)
     assert [(e.actor, e.action, e.outcome) for e in trail] == [
         (OUTSIDER, "forget", "refused"),
