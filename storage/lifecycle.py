@@ -19,8 +19,17 @@ from bot.domain.models import (
 from storage.base import Database
 from storage.outbox import OutboxStore, Outgoing
 from storage.posts import PostStore
+from storage.privacy import delete_file
 from storage.rows import draft_values
-from storage.tables import AuditRow, DebriefRow, ExportFileRow, InterviewRow, OutboxRow, PanelistRow
+from storage.tables import (
+    AuditRow,
+    DebriefRow,
+    ExportedInterviewRow,
+    ExportFileRow,
+    InterviewRow,
+    OutboxRow,
+    PanelistRow,
+)
 
 
 class LifecycleStore:
@@ -138,15 +147,15 @@ class LifecycleStore:
         by: str,
         now: datetime,
         outgoing: Sequence[Outgoing] = (),
-        deleted_files: Sequence[str] = (),
         edit: Callable[[str, str], Outgoing] | None = None,
         look_up: str = "",
         emptied_channel: str = "",
     ) -> bool:
         """Erase the candidate's personal data and every debrief text, keeping ratings and
         recommendations (anonymous aggregates for calibration), and in the same transaction owe
-        `outgoing`, mark `deleted_files` (exports) deleted and add the audit line: an erasure is all of
-        it or none of it. With `edit`, each message Slack holds or may hold is owed its erasing edit
+        `outgoing`, owe the deletion of every uploaded export that holds it (read after the interview's
+        row is written, so an export being recorded meanwhile is either seen here or sees the erasure:
+        `PrivacyStore.record_export`) and add the audit line: an erasure is all of it or none of it. With `edit`, each message Slack holds or may hold is owed its erasing edit
         (see `PostStore.erase_messages`; none in `emptied_channel`, emptied before it was archived).
         False if it was erased already (or a concurrent erasure owes the same file deletion: try
         again)."""
@@ -163,10 +172,10 @@ class LifecycleStore:
                 )
             )
             _scrub_outbox(session, interview_id, look_up=look_up)
-            _mark_exports_deleted(session, deleted_files, now=now)
+            files = _mark_exports_deleted(session, interview_id, now=now)
             _audit_erasure(session, interview_id, by=by, now=now)
             try:
-                OutboxStore.add_outgoing(session, [*outgoing, *edits], now)
+                OutboxStore.add_outgoing(session, [*outgoing, *edits, *map(delete_file, files)], now)
                 session.commit()
             except IntegrityError:
                 session.rollback()
@@ -256,12 +265,18 @@ def _scrub_outbox(session: Session, interview_id: int, *, look_up: str) -> None:
     )
 
 
-def _mark_exports_deleted(session: Session, file_ids: Sequence[str], *, now: datetime) -> None:
-    """The exports that held the erased data, whose files are owed their deletion in Slack."""
-    if file_ids:
-        session.exec(
-            update(ExportFileRow).where(col(ExportFileRow.file_id).in_(list(file_ids))).values(deleted_at=now)
-        )
+def _mark_exports_deleted(session: Session, interview_id: int, *, now: datetime) -> list[str]:
+    """The uploaded exports that hold the erased data, marked deleted: their files are owed their
+    deletion in Slack. Only those not marked yet (a concurrent erasure of another interview in the
+    same file owes its deletion once)."""
+    held = select(ExportedInterviewRow.export_id).where(ExportedInterviewRow.interview_id == interview_id)
+    marked = session.execute(
+        update(ExportFileRow)
+        .where(col(ExportFileRow.id).in_(held), col(ExportFileRow.deleted_at).is_(None))
+        .values(deleted_at=now)
+        .returning(col(ExportFileRow.file_id))
+    )
+    return sorted(marked.scalars())
 
 
 def _audit_erasure(session: Session, interview_id: int, *, by: str, now: datetime) -> None:

@@ -88,16 +88,17 @@ class PrivacyStore:
     ) -> None:
         """Remember an uploaded export and which interviews it holds; each one's trail says who took it.
         Once per file, however often it is recorded. If one of them was erased while the file was
-        being made and uploaded, the file is owed its deletion at once, in the same transaction."""
+        being made and uploaded, the file is owed its deletion at once, in the same transaction.
+        The interviews' rows are read FOR SHARE: an erasure under way commits first (and this sees
+        it), or waits for this to commit (and then finds this export: `LifecycleStore.erase`)."""
         ids = sorted(set(interview_ids))
         with self.db.session(write=True) as session:
             if session.exec(select(ExportFileRow.id).where(ExportFileRow.file_id == file_id)).first():
                 return  # recorded by an earlier try whose outbox row was not marked sent
-            erased = session.exec(
-                select(InterviewRow.id).where(
-                    col(InterviewRow.id).in_(ids), col(InterviewRow.erased_at).is_not(None)
-                )
-            ).first()
+            locked = session.exec(
+                select(InterviewRow.erased_at).where(col(InterviewRow.id).in_(ids)).with_for_update(read=True)
+            ).all()
+            erased = any(erased_at is not None for erased_at in locked)
             row = ExportFileRow(
                 file_id=file_id, user_id=user_id, uploaded_at=now, deleted_at=now if erased else None
             )

@@ -14,7 +14,6 @@ from bot.flows.archive import emptied, owe_archive
 from bot.flows.gate import Gate
 from bot.flows.render import ERASED_KIND, owed_message
 from bot.lookup import Lookup
-from storage.privacy import delete_file
 from storage.repository import OutboxItem, Outgoing, Repository
 
 LOOK_UP = "debrief.look_up_post"  # our outbox task (bot/courier.py `Courier.tasks`)
@@ -83,8 +82,6 @@ class Privacy:
         # A channel the bot emptied before archiving holds nothing to erase (and takes no edits).
         archived = owned and emptied(self.repository, interview.id)
         owed = self._erase_channel(interview, now=now) if owned and not archived else []
-        files = self.repository.privacy.exports_holding(interview_id=interview.id)
-        owed += [delete_file(f) for f in files]
 
         def edit(key: str, channel: str) -> Outgoing:
             # Re-rendered when sent, from the erased interview (bot/flows/render.py); named by where it
@@ -98,7 +95,6 @@ class Privacy:
             by=by,
             now=now,
             outgoing=owed,
-            deleted_files=files,
             edit=edit,
             look_up=LOOK_UP,
             emptied_channel=interview.channel_id if archived else "",
