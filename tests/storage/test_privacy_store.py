@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import text
 
+from bot.domain.models import Interview
 from storage.database import make_engine, upgrade
 from storage.repository import Outgoing, Repository
 from tests.builders import T0, answers, draft
@@ -47,6 +48,14 @@ def test_an_erasure_that_cannot_owe_its_edits_erases_nothing(repo: Repository) -
     assert not repo.lifecycle.erase(interview_id=interview.id, by="UREC", now=T0)  # once
 
 
+def _two(repo: Repository) -> tuple[Interview, Interview]:
+    one, two = (
+        repo.interviews.create_interview(draft=draft(), recruiter_id="UREC", deadline=DAY, now=T0)
+        for _ in range(2)
+    )
+    return one, two
+
+
 def test_exports_are_tracked_until_an_erasure_deletes_them(repo: Repository) -> None:
     one = repo.interviews.create_interview(draft=draft(), recruiter_id="UREC", deadline=DAY, now=T0)
     two = repo.interviews.create_interview(draft=draft(), recruiter_id="UREC", deadline=DAY, now=T0)
@@ -62,10 +71,7 @@ def test_exports_are_tracked_until_an_erasure_deletes_them(repo: Repository) -> 
 def test_an_export_recorded_after_one_of_its_interviews_was_erased_is_deleted_at_once(
     repo: Repository,
 ) -> None:
-    kept, gone = (
-        repo.interviews.create_interview(draft=draft(), recruiter_id="UREC", deadline=DAY, now=T0)
-        for _ in range(2)
-    )
+    kept, gone = _two(repo)
     # The CSV was built holding both; `gone` was erased while it uploaded; then the upload is recorded.
     assert repo.lifecycle.erase(interview_id=gone.id, by="UREC", now=T0)
     repo.privacy.record_export(file_id="F1", user_id="UREC", interview_ids=[kept.id, gone.id], now=T0)
@@ -106,10 +112,7 @@ def test_an_export_recorded_while_an_erasure_is_under_way_waits_and_is_deleted(
     repo: Repository, database_url: str
 ) -> None:
     _rows_lock_on_postgresql(database_url)
-    kept, gone = (
-        repo.interviews.create_interview(draft=draft(), recruiter_id="UREC", deadline=DAY, now=T0)
-        for _ in range(2)
-    )
+    kept, gone = _two(repo)
     with repo.engine.connect() as erasure:  # an erasure that has written the interview, not yet committed
         erasure.execute(text("UPDATE interview SET erased_at = :t WHERE id = :i"), {"t": T0, "i": gone.id})
         recording = _in_a_thread(
@@ -128,10 +131,7 @@ def test_an_erasure_that_meets_an_export_being_recorded_waits_and_deletes_it(
     repo: Repository, database_url: str
 ) -> None:
     _rows_lock_on_postgresql(database_url)
-    kept, gone = (
-        repo.interviews.create_interview(draft=draft(), recruiter_id="UREC", deadline=DAY, now=T0)
-        for _ in range(2)
-    )
+    kept, gone = _two(repo)
     with repo.engine.connect() as recording:  # what record_export has done, not yet committed
         recording.execute(
             text("SELECT id FROM interview WHERE id IN (:a, :b) FOR SHARE"), {"a": kept.id, "b": gone.id}
