@@ -155,10 +155,11 @@ class LifecycleStore:
         recommendations (anonymous aggregates for calibration), and in the same transaction owe
         `outgoing`, owe the deletion of every uploaded export that holds it (read after the interview's
         row is written, so an export being recorded meanwhile is either seen here or sees the erasure:
-        `PrivacyStore.record_export`) and add the audit line: an erasure is all of it or none of it. With `edit`, each message Slack holds or may hold is owed its erasing edit
-        (see `PostStore.erase_messages`; none in `emptied_channel`, emptied before it was archived).
-        False if it was erased already (or a concurrent erasure owes the same file deletion: try
-        again)."""
+        `PrivacyStore.record_export`) and add the audit line: an erasure is all of it or none of it.
+        With `edit`, each message Slack holds or may hold is owed its erasing edit (see
+        `PostStore.erase_messages`; none in `emptied_channel`, emptied before it was archived).
+        False if it was erased already, or if something it owes is already owed under the same key
+        (then nothing is changed)."""
         with self.db.session(write=True) as session:
             if not _scrub_interview(session, interview_id, by=by, now=now):
                 session.rollback()

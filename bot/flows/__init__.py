@@ -98,7 +98,15 @@ class Flows:
                 channels=channels or courier.channels,
                 timing=timing,
             ),
-            pipeline=_pipeline(repository, gate, announcer, timing, channels, per_candidate, archive_after),
+            pipeline=Pipeline(
+                repository,
+                gate=gate,
+                announcer=announcer,
+                timing=timing,
+                channels=channels,
+                per_candidate=per_candidate,
+                archive_after=archive_after,
+            ),
             panels=panels,
             privacy=privacy,
             archive=Archive(repository, gate=gate, client=courier.client),
@@ -122,27 +130,6 @@ class Flows:
         courier.tasks[LOOK_UP] = self.privacy.look_up_post
         courier.tasks[ARCHIVE_CHANNEL] = self.archive.empty_and_archive
         courier.tasks[EXPORT_CSV] = self.export.deliver
-
-
-def _pipeline(
-    repository: Repository,
-    gate: Gate,
-    announcer: Announcer,
-    timing: Timing,
-    channels: Channels | None,
-    per_candidate: bool,
-    archive_after: timedelta,
-) -> Pipeline:
-    """The recruiters' and hiring managers' area, with how per-candidate channels are kept."""
-    return Pipeline(
-        repository,
-        gate=gate,
-        announcer=announcer,
-        timing=timing,
-        channels=channels,
-        per_candidate=per_candidate,
-        archive_after=archive_after,
-    )
 
 
 def _ticks(
