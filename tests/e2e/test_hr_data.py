@@ -204,6 +204,33 @@ def test_while_slack_cannot_say_whether_a_channel_is_shared_nothing_is_posted_th
     assert "Write debrief" in " ".join(text_of(m) for m in fake.messages(f"D{ANA}"))
 
 
+@pytest.mark.parametrize("slack_can_say", [True, False], ids=["sharing known", "sharing unknown"])
+def test_a_change_to_a_posted_summary_is_replied_in_its_thread_only_where_the_channel_is_surely_internal(
+    make_bot: StartBot, fake: FakeSlack, clock: FakeClock, slack_can_say: bool
+) -> None:
+    running = make_bot()
+    schedule(running, fake, clock, interviewers=[ANA], starts_at=clock.now - timedelta(hours=1))
+    fake.wait_for("chat.postMessage", count=2, ok=True)  # the prompt, and Ana's DM
+    write_debrief(running, fake, ANA)
+    [summary] = fake.wait_for(
+        "chat.postMessage",
+        ok=True,
+        predicate=lambda c: c.params.get("channel") == CHANNEL and "Advance" in str(c.params),
+    )
+    running.settle()
+    clock.advance(hours=1)  # what the bot knew about the channel is stale
+    if not slack_can_say:
+        fake.fail_next("conversations.info", status=503, times=30)
+    assert "follow-up" in say(running, "followup 1")
+    ts = summary.response["ts"]
+    fake.wait_for(
+        "chat.update", ok=True, predicate=lambda c: c.params.get("ts") == ts and "follow-up" in str(c.params)
+    )
+    running.settle()  # the summary is edited in place either way
+    replies = [c for c in fake.calls("chat.postMessage", ok=True) if c.params.get("thread_ts") == ts]
+    assert len(replies) == (1 if slack_can_say else 0)  # a new post only where no other company may read
+
+
 def test_a_reschedule_while_slack_cannot_say_whether_the_channel_is_shared_is_refused_inline(
     make_bot: StartBot, fake: FakeSlack, clock: FakeClock
 ) -> None:
